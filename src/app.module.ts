@@ -1,0 +1,43 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { MongooseModule } from '@nestjs/mongoose';
+import { LoggerModule } from 'nestjs-pino';
+import { AccountsModule } from './accounts/accounts.module';
+import { AuthModule } from './auth/auth.module';
+import { Clock } from './common/clock';
+import { GlobalExceptionFilter } from './common/exception.filter';
+import { loggerParams } from './common/logging';
+import { Config } from './config/config';
+import { CoreModule } from './config/core.module';
+import { DevModule } from './dev/dev.module';
+import { EventsModule } from './events/events.module';
+import { HealthController } from './health/health.controller';
+import { MetricsModule } from './metrics/metrics.module';
+import { ResourcesModule } from './resources/resources.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: Config, clock: Clock): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(config, clock),
+        LoggerModule.forRoot(loggerParams(config)),
+        MongooseModule.forRoot(config.mongodbUri, {
+          dbName: new URL(config.mongodbUri).pathname.slice(1) || 'herald',
+          serverSelectionTimeoutMS: 5000,
+          // Fail fast while the database is away instead of queueing requests in memory.
+          bufferCommands: false,
+        }),
+        MetricsModule,
+        AuthModule,
+        AccountsModule,
+        ResourcesModule,
+        EventsModule,
+        ...(config.env === 'development' ? [DevModule] : []),
+      ],
+      controllers: [HealthController],
+      providers: [{ provide: APP_FILTER, useClass: GlobalExceptionFilter }],
+    };
+  }
+}

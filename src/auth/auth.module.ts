@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { MongooseModule } from '@nestjs/mongoose';
+import { AccountsModule } from '../accounts/accounts.module';
+import { API_KEY, ApiKeySchema } from './api-key.schema';
+import { ApiKeyBootstrap } from './api-key.bootstrap';
+import { ApiKeyRepository } from './api-key.repository';
+import { AuthGuard } from './auth.guard';
+import { TokensService } from './tokens.service';
+
+@Module({
+  imports: [JwtModule.register({}), MongooseModule.forFeature([{ name: API_KEY, schema: ApiKeySchema }]), AccountsModule],
+  providers: [ApiKeyRepository, TokensService, ApiKeyBootstrap, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [ApiKeyRepository, TokensService],
+})
+export class AuthModule {}

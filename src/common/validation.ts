@@ -1,0 +1,57 @@
+import { BadRequestException, Param, PipeTransform } from '@nestjs/common';
+import { z } from 'zod';
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** `events[3].data.expiresAt`: the path a client can find in the body it sent. */
+export function fieldPath(path: readonly PropertyKey[], prefix = ''): string {
+  let out = prefix;
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out || '(body)';
+}
+
+export function problemsOf(error: z.ZodError, prefix = ''): FieldProblem[] {
+  return error.issues.map((issue) => ({ field: fieldPath(issue.path, prefix), message: issue.message }));
+}
+
+/** A 400 whose message names each bad field; the exception filter passes `fields` through. */
+export class ValidationFailed extends BadRequestException {
+  constructor(readonly fields: FieldProblem[]) {
+    super({ message: fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields });
+  }
+}
+
+/** Validates one request part (body, query, params) against a zod schema. */
+export class ZodPipe<S extends z.ZodType> implements PipeTransform<unknown, z.output<S>> {
+  constructor(
+    private readonly schema: S,
+    private readonly prefix = '',
+  ) {}
+
+  transform(value: unknown): z.output<S> {
+    const parsed = this.schema.safeParse(value ?? {});
+    if (!parsed.success) throw new ValidationFailed(problemsOf(parsed.error, this.prefix));
+    return parsed.data;
+  }
+}
+
+/** JSON schema of a request shape for the OpenAPI document (from the same zod schema that validates it). */
+export function openApiSchema(schema: z.ZodType): Record<string, unknown> {
+  return z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
+
+/** Identifiers chosen by upstream systems: printable, no spaces, bounded. */
+export const idString = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]*$/, 'must be letters, digits and . _ : @ - only');
+
+/** A path parameter validated as an id; errors name the parameter. */
+export const IdParam = (name: string) => Param(name, new ZodPipe(idString, name));

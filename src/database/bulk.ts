@@ -1,0 +1,36 @@
+import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
+import { isDuplicateKey } from './plain';
+
+/**
+ * Runs an unordered bulk write of guarded updates and inserts and returns how many operations did
+ * not take effect: updates whose filter (a version guard) matched nothing, and inserts that hit a
+ * duplicate key. Any other write error is thrown.
+ */
+export async function bulkMisses<T extends Document>(collection: Collection<T>, ops: AnyBulkWriteOperation<T>[]): Promise<number> {
+  if (ops.length === 0) return 0;
+  try {
+    const res = await collection.bulkWrite(ops, { ordered: false });
+    return ops.length - res.matchedCount - res.insertedCount - res.upsertedCount;
+  } catch (err) {
+    const e = err as { writeErrors?: unknown[]; result?: { matchedCount?: number; insertedCount?: number; upsertedCount?: number } };
+    const writeErrors = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : [];
+    if (writeErrors.length === 0 || !writeErrors.every(isDuplicateKey)) throw err;
+    const r = e.result ?? {};
+    return ops.length - (r.matchedCount ?? 0) - (r.insertedCount ?? 0) - (r.upsertedCount ?? 0);
+  }
+}
+
+/** Inserts unordered; returns the indexes (into `docs`) that already existed. Other errors are thrown. */
+export async function insertManyNew<T extends Document>(collection: Collection<T>, docs: T[]): Promise<Set<number>> {
+  const existing = new Set<number>();
+  if (docs.length === 0) return existing;
+  try {
+    await collection.insertMany(docs as any, { ordered: false });
+  } catch (err) {
+    const e = err as { writeErrors?: { index: number; code?: number }[] | { index: number; code?: number } };
+    const writeErrors = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : [];
+    if (writeErrors.length === 0 || !writeErrors.every(isDuplicateKey)) throw err;
+    for (const w of writeErrors) existing.add(w.index);
+  }
+  return existing;
+}

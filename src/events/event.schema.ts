@@ -1,0 +1,31 @@
+import { Schema } from 'mongoose';
+
+export const EVENT = 'Event';
+
+/** The record of an accepted event; its `_id` is the upstream event id, which makes ingestion idempotent. */
+export interface EventDoc {
+  _id: string;
+  accountId: string;
+  resourceId: string | null;
+  type: string;
+  version: number;
+  occurredAt: Date;
+  receivedAt: Date;
+  data: Record<string, unknown>;
+}
+
+export const EventSchema = new Schema<EventDoc>(
+  {
+    _id: { type: String, required: true },
+    accountId: { type: String, required: true },
+    resourceId: { type: String, default: null },
+    type: { type: String, required: true },
+    version: { type: Number, required: true },
+    occurredAt: { type: Date, required: true },
+    receivedAt: { type: Date, required: true },
+    data: { type: Schema.Types.Mixed, default: {} },
+  },
+  { versionKey: false, minimize: false, collection: 'events' },
+);
+// Retention sweep and audit reads: an account's events in arrival order.
+EventSchema.index({ accountId: 1, receivedAt: 1 });

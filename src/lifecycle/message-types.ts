@@ -1,0 +1,55 @@
+/** The message-type catalogue: every notice Herald can produce, its category and who and how it reaches by default. */
+export const MESSAGE_TYPES = [
+  'expiry_reminder',
+  'expiry_notice',
+  'service_stopped',
+  'resource_destroyed',
+  'destroy_warning',
+  'autorenew_scheduled',
+  'autorenew_failed',
+  'autorenew_succeeded',
+  'autorenew_changed',
+  'usage_threshold',
+  'account_overdue',
+  'low_balance',
+  'service_restored',
+] as const;
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+export const CATEGORIES = ['expiry', 'renewal', 'billing', 'usage'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export const CHANNELS = ['inbox', 'email', 'sms', 'wechat'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const ROLES = ['creator', 'resource_collaborator', 'finance_collaborator', 'receiver'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface MessageTypeSpec {
+  category: Category;
+  /** Roles that receive the type unless the account's subscription says otherwise. */
+  defaultRoles: Role[];
+  defaultChannels: Channel[];
+  /** Channels a member cannot switch off for this type. */
+  mandatoryChannels: Channel[];
+}
+
+const LIFECYCLE_ROLES: Role[] = ['creator', 'resource_collaborator', 'finance_collaborator'];
+const BILLING_ROLES: Role[] = ['creator', 'finance_collaborator'];
+const ALL_CHANNELS: Channel[] = ['inbox', 'email', 'sms', 'wechat'];
+
+export const MESSAGE_TYPE_SPECS: Record<MessageType, MessageTypeSpec> = {
+  expiry_reminder: { category: 'expiry', defaultRoles: LIFECYCLE_ROLES, defaultChannels: ALL_CHANNELS, mandatoryChannels: [] },
+  expiry_notice: { category: 'expiry', defaultRoles: LIFECYCLE_ROLES, defaultChannels: ALL_CHANNELS, mandatoryChannels: ['inbox'] },
+  service_stopped: { category: 'expiry', defaultRoles: LIFECYCLE_ROLES, defaultChannels: ALL_CHANNELS, mandatoryChannels: ['inbox', 'email'] },
+  destroy_warning: { category: 'expiry', defaultRoles: LIFECYCLE_ROLES, defaultChannels: ALL_CHANNELS, mandatoryChannels: ['inbox', 'email'] },
+  resource_destroyed: { category: 'expiry', defaultRoles: LIFECYCLE_ROLES, defaultChannels: ALL_CHANNELS, mandatoryChannels: ['inbox'] },
+  autorenew_scheduled: { category: 'renewal', defaultRoles: BILLING_ROLES, defaultChannels: ['inbox', 'email'], mandatoryChannels: [] },
+  autorenew_failed: { category: 'renewal', defaultRoles: BILLING_ROLES, defaultChannels: ['inbox', 'email', 'sms'], mandatoryChannels: ['email'] },
+  autorenew_succeeded: { category: 'renewal', defaultRoles: BILLING_ROLES, defaultChannels: ['inbox', 'email'], mandatoryChannels: [] },
+  autorenew_changed: { category: 'renewal', defaultRoles: BILLING_ROLES, defaultChannels: ['inbox', 'email'], mandatoryChannels: [] },
+  usage_threshold: { category: 'usage', defaultRoles: LIFECYCLE_ROLES, defaultChannels: ['inbox', 'email', 'sms'], mandatoryChannels: [] },
+  account_overdue: { category: 'billing', defaultRoles: BILLING_ROLES, defaultChannels: ALL_CHANNELS, mandatoryChannels: ['inbox'] },
+  low_balance: { category: 'billing', defaultRoles: BILLING_ROLES, defaultChannels: ['inbox', 'sms'], mandatoryChannels: [] },
+  service_restored: { category: 'billing', defaultRoles: BILLING_ROLES, defaultChannels: ['inbox', 'email'], mandatoryChannels: [] },
+};

@@ -1,0 +1,48 @@
+import { Schema } from 'mongoose';
+import { BILLING_MODES, RESOURCE_STATUSES } from '../lifecycle/lifecycle.types';
+import type { VersionedResource } from '../events/apply-event';
+
+export const RESOURCE = 'Resource';
+
+export interface ResourceDoc extends Omit<VersionedResource, 'id'> {
+  _id: string;
+  /** Compare-and-set counter: every write of the lifecycle state bumps it, and writers check it. */
+  rev: number;
+  /** Instant of the next planned notice; null when nothing more is planned. Set by the planner. */
+  nextDueAt: Date | null;
+  /** Identifies the bulk write that last stored the state (to tell winners from losers of a race). */
+  writeToken?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const ResourceSchema = new Schema<ResourceDoc>(
+  {
+    _id: { type: String, required: true },
+    accountId: { type: String, required: true },
+    product: { type: String, default: null },
+    name: { type: String, default: null },
+    region: { type: String, default: null },
+    billingMode: { type: String, enum: BILLING_MODES, default: 'prepaid' },
+    expiresAt: { type: Date, default: null },
+    autoRenew: { type: Boolean, default: false },
+    status: { type: String, enum: RESOURCE_STATUSES, default: 'running' },
+    quota: { type: Number, default: null },
+    usage: { type: Number, default: null },
+    attributes: { type: Schema.Types.Mixed, default: {} },
+    stoppedAt: { type: Date, default: null },
+    destroyedAt: { type: Date, default: null },
+    version: { type: Number, default: 0 },
+    fieldVersions: { type: Schema.Types.Mixed, default: {} },
+    rev: { type: Number, default: 0 },
+    nextDueAt: { type: Date, default: null },
+    writeToken: String,
+    createdAt: Date,
+    updatedAt: Date,
+  },
+  { versionKey: false, minimize: false, collection: 'resources' },
+);
+// Console resource list: an account's resources filtered by product and status, ordered by expiry.
+ResourceSchema.index({ accountId: 1, product: 1, status: 1, expiresAt: 1 });
+// Console resource list without a product filter, ordered by expiry.
+ResourceSchema.index({ accountId: 1, expiresAt: 1 });

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { MemberRepository } from '../accounts/member.repository';
+import { assertConsoleMember } from '../common/auth/access';
+import type { Principal } from '../common/auth/principal';
+import { notFound } from '../common/errors';
+import { ALL_ACCOUNTS } from '../database/plain';
+import type { ResourceStatus } from '../lifecycle/lifecycle.types';
+import { Resource, ResourceRepository } from './resource.repository';
+
+/** What clients see of a resource: its lifecycle state, not the bookkeeping behind it. */
+export function resourceView(r: Resource) {
+  return {
+    id: r.id,
+    accountId: r.accountId,
+    product: r.product,
+    name: r.name,
+    region: r.region,
+    billingMode: r.billingMode,
+    expiresAt: r.expiresAt,
+    autoRenew: r.autoRenew,
+    status: r.status,
+    quota: r.quota,
+    usage: r.usage,
+    attributes: r.attributes,
+    stoppedAt: r.stoppedAt,
+    destroyedAt: r.destroyedAt,
+    version: r.version,
+    nextDueAt: r.nextDueAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+/** A collaborator's scope covers a resource by product or by id; no scope means every resource. */
+export function scopeCovers(scope: { products: string[]; resourceIds: string[] } | null, resource: { id: string; product: string | null }): boolean {
+  if (!scope) return true;
+  return scope.resourceIds.includes(resource.id) || (resource.product !== null && scope.products.includes(resource.product));
+}
+
+@Injectable()
+export class ResourcesService {
+  constructor(
+    private readonly resources: ResourceRepository,
+    private readonly members: MemberRepository,
+  ) {}
+
+  async get(resourceId: string, principal: Principal) {
+    const scope = principal.kind === 'service' ? ALL_ACCOUNTS : principal.accountId;
+    const resource = await this.resources.get(scope, resourceId);
+    if (!resource) throw notFound('resource', resourceId);
+    await this.assertCanSee(principal, resource);
+    return resource;
+  }
+
+  async list(accountId: string, q: { product?: string; status?: ResourceStatus; limit: number; offset: number }, principal: Principal) {
+    assertConsoleMember(principal, accountId);
+    const page = await this.resources.list(accountId, q);
+    const visible = await this.visibleFilter(principal);
+    return { items: page.items.filter(visible).map(resourceView), total: page.total, limit: q.limit, offset: q.offset };
+  }
+
+  async assertCanSee(principal: Principal, resource: Resource): Promise<void> {
+    assertConsoleMember(principal, resource.accountId);
+    if (!(await this.visibleFilter(principal))(resource)) throw notFound('resource', resource.id);
+  }
+
+  /** Creators, finance collaborators and services see every resource; scoped collaborators only theirs. */
+  private async visibleFilter(principal: Principal): Promise<(r: Resource) => boolean> {
+    if (principal.kind === 'service' || principal.roles.includes('creator') || principal.roles.includes('finance_collaborator')) return () => true;
+    const member = await this.members.get(principal.accountId, principal.memberId);
+    return (r) => scopeCovers(member?.scope ?? null, r);
+  }
+}
