@@ -8,8 +8,6 @@ import type { Config } from './config/config';
 
 export interface AppOptions {
   clock?: Clock;
-  /** Keep Nest's own bootstrap logging quiet (tests). */
-  quiet?: boolean;
 }
 
 /** Builds the HTTP application: used by main.ts, the tests and the benchmark alike. */
@@ -17,7 +15,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.clock ?? new SystemClock()), {
     bufferLogs: true,
     bodyParser: false,
-    logger: options.quiet ? false : undefined,
   });
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: config.bodyLimit });

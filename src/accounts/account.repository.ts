@@ -27,7 +27,18 @@ export class AccountRepository {
     const before = await this.accounts
       .findOneAndUpdate(
         { _id: accountId },
-        { $set: { ...profile, updatedAt: now }, $setOnInsert: { createdAt: now, balanceState: 'ok', overdueSince: null, billDate: null, creatorId: null, version: 0, fieldVersions: {} } },
+        {
+          $set: { ...profile, updatedAt: now },
+          $setOnInsert: {
+            createdAt: now,
+            balanceState: 'ok',
+            overdueSince: null,
+            billDate: null,
+            creatorId: null,
+            version: 0,
+            fieldVersions: {},
+          },
+        },
         { upsert: true, returnDocument: 'before' },
       )
       .lean<AccountDoc>();
@@ -62,7 +73,16 @@ export class AccountRepository {
       expectedVersion === null
         ? {
             insertOne: {
-              document: { _id: accountId, name: accountId, customerLevel: 'V0', timeZone: defaults.timeZone, creatorId: null, ...balance, createdAt: now, updatedAt: now },
+              document: {
+                _id: accountId,
+                name: accountId,
+                customerLevel: 'V0',
+                timeZone: defaults.timeZone,
+                creatorId: null,
+                ...balance,
+                createdAt: now,
+                updatedAt: now,
+              },
             },
           }
         : { updateOne: { filter: { _id: accountId, version: expectedVersion }, update: { $set: { ...balance, updatedAt: now } } } },

@@ -16,7 +16,11 @@ export class AccountsController {
   @Auth('service')
   @ApiOperation({ summary: 'Create or update an account (upstream); optionally with its creator' })
   @ApiBody({ schema: openApiSchema(putAccountInput) })
-  put(@IdParam('accountId') accountId: string, @Body(new ZodPipe(putAccountInput)) body: PutAccountInput, @CurrentPrincipal() p: Principal) {
+  put(
+    @IdParam('accountId') accountId: string,
+    @Body(new ZodPipe(putAccountInput)) body: PutAccountInput,
+    @CurrentPrincipal() p: Principal,
+  ) {
     return this.accounts.putAccount(accountId, body, p);
   }
 
@@ -38,7 +42,11 @@ export class AccountsController {
   @Auth('service', 'member')
   @ApiOperation({ summary: 'Add a member: creator (one per account), collaborator, finance collaborator or receive-only receiver' })
   @ApiBody({ schema: openApiSchema(createMemberInput) })
-  addMember(@IdParam('accountId') accountId: string, @Body(new ZodPipe(createMemberInput)) body: CreateMemberInput, @CurrentPrincipal() p: Principal) {
+  addMember(
+    @IdParam('accountId') accountId: string,
+    @Body(new ZodPipe(createMemberInput)) body: CreateMemberInput,
+    @CurrentPrincipal() p: Principal,
+  ) {
     return this.accounts.addMember(accountId, body, p);
   }
 
@@ -81,7 +89,11 @@ export class AccountsController {
   @Auth('service', 'member')
   @ApiOperation({ summary: 'Create a receiver group (creator)' })
   @ApiBody({ schema: openApiSchema(groupInput) })
-  createGroup(@IdParam('accountId') accountId: string, @Body(new ZodPipe(groupInput)) body: { id?: string; name: string; memberIds: string[] }, @CurrentPrincipal() p: Principal) {
+  createGroup(
+    @IdParam('accountId') accountId: string,
+    @Body(new ZodPipe(groupInput)) body: { id?: string; name: string; memberIds: string[] },
+    @CurrentPrincipal() p: Principal,
+  ) {
     return this.accounts.createGroup(accountId, body, p);
   }
 

@@ -17,7 +17,10 @@ export const contactsInput = z.object({
 
 const scope = z
   .object({ products: z.array(idString).max(100).default([]), resourceIds: z.array(idString).max(1000).default([]) })
-  .refine((s) => s.products.length + s.resourceIds.length > 0, 'must name at least one product or resource (omit scope for a global collaborator)');
+  .refine(
+    (s) => s.products.length + s.resourceIds.length > 0,
+    'must name at least one product or resource (omit scope for a global collaborator)',
+  );
 
 const memberFields = {
   name: z.string().trim().min(1).max(100),
@@ -37,7 +40,8 @@ const memberFields = {
     .optional(),
 };
 
-const scopeOnlyForCollaborators = (m: { roles?: string[]; scope?: unknown }) => !m.scope || !m.roles || m.roles.includes('resource_collaborator');
+const scopeOnlyForCollaborators = (m: { roles?: string[]; scope?: unknown }) =>
+  !m.scope || !m.roles || m.roles.includes('resource_collaborator');
 const scopeRule = { path: ['scope'], message: 'applies to resource collaborators only' };
 
 export const createMemberInput = z.object({ id: idString.optional(), ...memberFields }).refine(scopeOnlyForCollaborators, scopeRule);
@@ -49,7 +53,10 @@ export const updateMemberInput = z
 
 export const putAccountInput = z.object({
   name: z.string().trim().min(1).max(200),
-  customerLevel: z.string().regex(/^[A-Za-z0-9_-]{1,16}$/, 'must be a level name such as V0 or V3').optional(),
+  customerLevel: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,16}$/, 'must be a level name such as V0 or V3')
+    .optional(),
   timeZone: timeZone.optional(),
   creator: z.object({ id: idString.optional(), ...memberFields, roles: memberFields.roles.optional() }).optional(),
 });

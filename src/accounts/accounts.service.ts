@@ -23,18 +23,30 @@ export class AccountsService {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
-  async putAccount(accountId: string, input: PutAccountInput, principal: Principal): Promise<{ account: Account; creator: Member | null; created: boolean }> {
+  async putAccount(
+    accountId: string,
+    input: PutAccountInput,
+    principal: Principal,
+  ): Promise<{ account: Account; creator: Member | null; created: boolean }> {
     const now = this.clock.now();
     const existing = await this.accounts.get(accountId);
     const { account, created } = await this.accounts.upsertProfile(
       accountId,
-      { name: input.name, customerLevel: input.customerLevel ?? existing?.customerLevel ?? 'V0', timeZone: input.timeZone ?? existing?.timeZone ?? this.config.defaultTimeZone },
+      {
+        name: input.name,
+        customerLevel: input.customerLevel ?? existing?.customerLevel ?? 'V0',
+        timeZone: input.timeZone ?? existing?.timeZone ?? this.config.defaultTimeZone,
+      },
       now,
     );
     let creator: Member | null = null;
     if (input.creator) {
       const roles = input.creator.roles ?? ['creator'];
-      if (!roles.includes('creator')) throw new BadRequestException({ message: 'creator.roles: must include creator', fields: [{ field: 'creator.roles', message: 'must include creator' }] });
+      if (!roles.includes('creator'))
+        throw new BadRequestException({
+          message: 'creator.roles: must include creator',
+          fields: [{ field: 'creator.roles', message: 'must include creator' }],
+        });
       creator = await this.addMember(accountId, { ...input.creator, roles }, principal);
     }
     return { account: (await this.accounts.get(accountId)) ?? account, creator, created };
@@ -101,7 +113,9 @@ export class AccountsService {
     if (input.name !== undefined) patch.name = input.name;
     if (input.roles !== undefined) patch.roles = input.roles;
     if (input.scope !== undefined || input.roles !== undefined) {
-      patch.scope = roles.includes('resource_collaborator') ? normaliseScope(input.scope !== undefined ? input.scope : current.scope) : null;
+      patch.scope = roles.includes('resource_collaborator')
+        ? normaliseScope(input.scope !== undefined ? input.scope : current.scope)
+        : null;
     }
     if (input.contacts !== undefined) patch.contacts = contactsFrom(input.contacts, current.contacts, principal);
     if (input.locale !== undefined) patch.locale = input.locale;
@@ -130,7 +144,13 @@ export class AccountsService {
     assertCreator(principal, accountId);
     await this.getAccount(accountId, principal);
     await this.assertMembersExist(accountId, input.memberIds);
-    const created = await this.groups.insert(accountId, input.id ?? newId('g'), input.name, [...new Set(input.memberIds)], this.clock.now());
+    const created = await this.groups.insert(
+      accountId,
+      input.id ?? newId('g'),
+      input.name,
+      [...new Set(input.memberIds)],
+      this.clock.now(),
+    );
     if (created === 'duplicate') throw conflict(`a group with this id or the name "${input.name}" already exists`);
     return created;
   }
@@ -154,7 +174,11 @@ export class AccountsService {
     if (!memberIds.length) return;
     const found = new Set(await this.members.countExisting(accountId, memberIds));
     const missing = memberIds.filter((id) => !found.has(id));
-    if (missing.length) throw new BadRequestException({ message: `memberIds: unknown members ${missing.join(', ')}`, fields: [{ field: 'memberIds', message: `unknown members ${missing.join(', ')}` }] });
+    if (missing.length)
+      throw new BadRequestException({
+        message: `memberIds: unknown members ${missing.join(', ')}`,
+        fields: [{ field: 'memberIds', message: `unknown members ${missing.join(', ')}` }],
+      });
   }
 }
 
@@ -166,7 +190,11 @@ function normaliseScope(scope: { products: string[]; resourceIds: string[] } | n
  * Services may declare contacts verified (upstream verified them); a member's edit of a contact value
  * always clears its verification, and an unchanged value keeps it.
  */
-function contactsFrom(input: ContactsInput | undefined, current: MemberDoc['contacts'] | null, principal: Principal): MemberDoc['contacts'] {
+function contactsFrom(
+  input: ContactsInput | undefined,
+  current: MemberDoc['contacts'] | null,
+  principal: Principal,
+): MemberDoc['contacts'] {
   const out: MemberDoc['contacts'] = { email: current?.email ?? null, phone: current?.phone ?? null, wechat: current?.wechat ?? null };
   for (const kind of ['email', 'phone', 'wechat'] as const) {
     const given = input?.[kind];
@@ -176,7 +204,12 @@ function contactsFrom(input: ContactsInput | undefined, current: MemberDoc['cont
       continue;
     }
     const unchanged = current?.[kind]?.value === given.value;
-    const verified = principal.kind === 'service' && given.verified !== undefined ? given.verified : unchanged ? (current?.[kind]?.verified ?? false) : false;
+    const verified =
+      principal.kind === 'service' && given.verified !== undefined
+        ? given.verified
+        : unchanged
+          ? (current?.[kind]?.verified ?? false)
+          : false;
     out[kind] = { value: given.value, verified };
   }
   return out;

@@ -31,7 +31,12 @@ export class GroupRepository {
     }
   }
 
-  async update(accountId: string, groupId: string, fields: { name?: string; memberIds?: string[] }, now: Date): Promise<Group | null | 'duplicate'> {
+  async update(
+    accountId: string,
+    groupId: string,
+    fields: { name?: string; memberIds?: string[] },
+    now: Date,
+  ): Promise<Group | null | 'duplicate'> {
     try {
       const doc = await this.groups
         .findOneAndUpdate({ _id: groupId, accountId }, { $set: { ...fields, updatedAt: now } }, { returnDocument: 'after' })

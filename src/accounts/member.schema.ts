@@ -26,7 +26,10 @@ export interface MemberDoc {
   updatedAt: Date;
 }
 
-const ContactSchema = new Schema<Contact>({ value: { type: String, required: true }, verified: { type: Boolean, default: false } }, { _id: false });
+const ContactSchema = new Schema<Contact>(
+  { value: { type: String, required: true }, verified: { type: Boolean, default: false } },
+  { _id: false },
+);
 
 export const MemberSchema = new Schema<MemberDoc>(
   {

@@ -18,7 +18,8 @@ export class ApiKeyBootstrap implements OnApplicationBootstrap {
     const key = this.config.bootstrapApiKey;
     if (!key) return;
     await this.keys.register(key, key === DEV_API_KEY ? 'development' : 'bootstrap', this.clock.now());
-    if (key === DEV_API_KEY) this.logger.warn(`development service key "${DEV_API_KEY}" is active (set BOOTSTRAP_API_KEY, or NODE_ENV=production to disable)`);
+    if (key === DEV_API_KEY)
+      this.logger.warn(`development service key "${DEV_API_KEY}" is active (set BOOTSTRAP_API_KEY, or NODE_ENV=production to disable)`);
     if (this.config.jwt.isDevelopmentSecret) this.logger.warn('JWT_SECRET not set: member tokens are signed with the development secret');
   }
 }

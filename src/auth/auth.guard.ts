@@ -33,9 +33,12 @@ export class AuthGuard implements CanActivate {
 
     const req = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
     const principal = await this.authenticate(req);
-    if (!principal) throw new UnauthorizedException('missing or invalid credentials: send X-Api-Key (services) or Authorization: Bearer <member token>');
+    if (!principal)
+      throw new UnauthorizedException('missing or invalid credentials: send X-Api-Key (services) or Authorization: Bearer <member token>');
     if (!kinds.includes(principal.kind)) {
-      throw new ForbiddenException(kinds.includes('service') ? 'this endpoint takes a service API key' : 'this endpoint takes a member token');
+      throw new ForbiddenException(
+        kinds.includes('service') ? 'this endpoint takes a service API key' : 'this endpoint takes a member token',
+      );
     }
     req.principal = principal;
     return true;

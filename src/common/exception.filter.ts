@@ -1,4 +1,5 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 
@@ -16,7 +17,7 @@ interface BodyParserError {
  */
 @Catch()
 export class GlobalExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Errors');
+  constructor(@InjectPinoLogger('Errors') private readonly logger: PinoLogger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -34,7 +35,9 @@ export class GlobalExceptionFilter implements ExceptionFilter {
 
     const parserError = exception as BodyParserError;
     if (parserError?.type === 'entity.too.large') {
-      res.status(413).json({ statusCode: 413, error: 'Payload Too Large', message: `request body exceeds the limit of ${parserError.limit} bytes` });
+      res
+        .status(413)
+        .json({ statusCode: 413, error: 'Payload Too Large', message: `request body exceeds the limit of ${parserError.limit} bytes` });
       return;
     }
     if (parserError?.type === 'entity.parse.failed') {
@@ -42,7 +45,9 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       return;
     }
     if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
-      res.status(parserError.status).json({ statusCode: parserError.status, error: errorName(parserError.status), message: parserError.message });
+      res
+        .status(parserError.status)
+        .json({ statusCode: parserError.status, error: errorName(parserError.status), message: parserError.message });
       return;
     }
 
@@ -54,5 +59,10 @@ export class GlobalExceptionFilter implements ExceptionFilter {
 
 function errorName(status: number): string {
   const name = HttpStatus[status];
-  return name ? name.toLowerCase().replace(/_/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase()) : 'Error';
+  return name
+    ? name
+        .toLowerCase()
+        .replace(/_/g, ' ')
+        .replace(/\b\w/g, (c) => c.toUpperCase())
+    : 'Error';
 }

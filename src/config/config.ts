@@ -5,9 +5,7 @@ import { z } from 'zod';
  * Every environment variable Herald reads, validated once at start-up into a typed object.
  * The README's configuration table mirrors this file.
  */
-const bool = z
-  .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }).transform((v) => v === 'true' || v === '1');
 const int = (min: number, max: number) =>
   z.coerce
     .number({ error: 'must be a number' })
@@ -27,52 +25,58 @@ const zone = z.string().refine((v) => IANAZone.isValidZone(v), 'must be an IANA 
 const DEV_JWT_SECRET = 'herald-development-secret-do-not-use-in-production';
 export const DEV_API_KEY = 'herald-dev-key';
 
-const schema = z
-  .object({
-    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-    HOST: z.string().min(1).default('0.0.0.0'),
-    PORT: int(1, 65535).default(3000),
-    MONGODB_URI: url(/^mongodb(\+srv)?:$/, 'mongodb://'),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    BODY_LIMIT: z
-      .string()
-      .regex(/^\d+(b|kb|mb)$/i, 'must be a size such as 512kb or 1mb')
-      .default('1mb'),
-    JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
-    JWT_TTL: z
-      .string()
-      .regex(/^\d+[smhd]$/, 'must be a duration such as 30m, 12h or 7d')
-      .default('12h'),
-    BOOTSTRAP_API_KEY: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
-    DEFAULT_TIME_ZONE: zone.default('Asia/Shanghai'),
-    TEST_CLOCK_ENABLED: bool.default(false),
-    SMTP_URL: url(/^smtps?:$/, 'smtp:// or smtps://').optional(),
-    EMAIL_FROM: z.string().min(3).default('Herald <herald@localhost>'),
-    TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits').optional(),
-    TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
-    TWILIO_FROM: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +15005550006').optional(),
-    TWILIO_BASE_URL: url(/^https?:$/, 'http(s)://').optional(),
-    WECHAT_APP_ID: z.string().min(1).optional(),
-    WECHAT_APP_SECRET: z.string().min(1).optional(),
-    WECHAT_API_BASE_URL: url(/^https?:$/, 'http(s)://').default('https://api.weixin.qq.com'),
-  })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV === 'production' && !env.JWT_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: int(1, 65535).default(3000),
+  MONGODB_URI: url(/^mongodb(\+srv)?:$/, 'mongodb://'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'must be a size such as 512kb or 1mb')
+    .default('1mb'),
+  JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
+  JWT_TTL: z
+    .string()
+    .regex(/^\d+[smhd]$/, 'must be a duration such as 30m, 12h or 7d')
+    .default('12h'),
+  BOOTSTRAP_API_KEY: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  DEFAULT_TIME_ZONE: zone.default('Asia/Shanghai'),
+  TEST_CLOCK_ENABLED: bool.default(false),
+  SMTP_URL: url(/^smtps?:$/, 'smtp:// or smtps://').optional(),
+  EMAIL_FROM: z.string().min(3).default('Herald <herald@localhost>'),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .regex(/^AC[0-9a-fA-F]{32}$/, 'must look like AC followed by 32 hex digits')
+    .optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  TWILIO_FROM: z
+    .string()
+    .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number such as +15005550006')
+    .optional(),
+  TWILIO_BASE_URL: url(/^https?:$/, 'http(s)://').optional(),
+  WECHAT_APP_ID: z.string().min(1).optional(),
+  WECHAT_APP_SECRET: z.string().min(1).optional(),
+  WECHAT_API_BASE_URL: url(/^https?:$/, 'http(s)://').default('https://api.weixin.qq.com'),
+});
+
+/** Every variable Herald reads (the README's table and docker-compose.yml are checked against it). */
+export const ENV_VARIABLES = Object.keys(schema.shape);
+
+/** Rules across variables, checked on the raw values so they are reported together with per-variable problems. */
+function crossFieldProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (env.NODE_ENV === 'production' && !env.JWT_SECRET) problems.push('JWT_SECRET: is required when NODE_ENV=production');
+  for (const group of [
+    ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'],
+    ['WECHAT_APP_ID', 'WECHAT_APP_SECRET'],
+  ]) {
+    if (group.some((k) => env[k]) && !group.every((k) => env[k])) {
+      for (const k of group.filter((k) => !env[k])) problems.push(`${k}: is required when any of ${group.join(', ')} is set`);
     }
-    const twilio = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'] as const;
-    if (twilio.some((k) => env[k]) && !twilio.every((k) => env[k])) {
-      for (const k of twilio.filter((k) => !env[k])) {
-        ctx.addIssue({ code: 'custom', path: [k], message: `is required when any of ${twilio.join(', ')} is set` });
-      }
-    }
-    const wechat = ['WECHAT_APP_ID', 'WECHAT_APP_SECRET'] as const;
-    if (wechat.some((k) => env[k]) && !wechat.every((k) => env[k])) {
-      for (const k of wechat.filter((k) => !env[k])) {
-        ctx.addIssue({ code: 'custom', path: [k], message: `is required when any of ${wechat.join(', ')} is set` });
-      }
-    }
-  });
+  }
+  return problems;
+}
 
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -102,15 +106,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   // An empty variable means "not set", as in most shells' `VAR=` idiom.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? '(environment)');
-      const message = issue.code === 'invalid_type' && present[name] === undefined ? 'is required' : issue.message;
-      const got = present[name] !== undefined && !/SECRET|TOKEN|KEY|PASSWORD|URI|URL/.test(name) ? ` (got "${present[name]}")` : '';
-      return `${name}: ${message}${got}`;
-    });
-    throw new ConfigError(problems);
-  }
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? '(environment)');
+        const message = issue.code === 'invalid_type' && present[name] === undefined ? 'is required' : issue.message;
+        const secret = /SECRET|TOKEN|KEY|PASSWORD|URI|URL/.test(name);
+        const got = present[name] !== undefined && !secret ? ` (got "${present[name]}")` : '';
+        return `${name}: ${message}${got}`;
+      });
+  problems.push(...crossFieldProblems(present));
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
   const e = parsed.data;
   const production = e.NODE_ENV === 'production';
   return {

@@ -25,6 +25,9 @@ export class DevController {
   async mint(@Body(new ZodPipe(tokenRequest)) body: z.output<typeof tokenRequest>) {
     const member = await this.members.get(body.accountId, body.memberId);
     if (!member) throw notFound('member', body.memberId);
-    return { token: this.tokens.mint({ acc: member.accountId, sub: member.id, roles: member.roles }), member: { id: member.id, name: member.name, roles: member.roles } };
+    return {
+      token: this.tokens.mint({ acc: member.accountId, sub: member.id, roles: member.roles }),
+      member: { id: member.id, name: member.name, roles: member.roles },
+    };
   }
 }

@@ -53,7 +53,13 @@ function patchFor(event: ResourceEvent): Patch {
     case 'resource.purchased': {
       const d = event.data;
       return {
-        profile: { product: d.product, name: d.name ?? null, region: d.region ?? null, billingMode: d.billingMode, attributes: d.attributes ?? {} },
+        profile: {
+          product: d.product,
+          name: d.name ?? null,
+          region: d.region ?? null,
+          billingMode: d.billingMode,
+          attributes: d.attributes ?? {},
+        },
         term: { expiresAt: d.expiresAt ? new Date(d.expiresAt) : null },
         autoRenew: { autoRenew: d.autoRenew },
         status: { status: 'running', stoppedAt: null, destroyedAt: null },
@@ -89,7 +95,10 @@ export function groupsOf(event: ResourceEvent): ResourceGroup[] {
   return Object.keys(patchFor(event)) as ResourceGroup[];
 }
 
-export function applyResourceEvent(current: VersionedResource, event: ResourceEvent): { next: VersionedResource; changed: ResourceGroup[] } {
+export function applyResourceEvent(
+  current: VersionedResource,
+  event: ResourceEvent,
+): { next: VersionedResource; changed: ResourceGroup[] } {
   const version = versionOf(event);
   const patch = patchFor(event);
   const changed: ResourceGroup[] = [];
@@ -105,7 +114,10 @@ export function applyResourceEvent(current: VersionedResource, event: ResourceEv
   return { next, changed };
 }
 
-export function applyAccountEvent(current: VersionedAccountBalance, event: AccountEvent): { next: VersionedAccountBalance; changed: boolean } {
+export function applyAccountEvent(
+  current: VersionedAccountBalance,
+  event: AccountEvent,
+): { next: VersionedAccountBalance; changed: boolean } {
   const version = versionOf(event);
   if (version <= (current.fieldVersions.balance ?? -1)) return { next: current, changed: false };
   const at = new Date(event.occurredAt);
@@ -113,7 +125,13 @@ export function applyAccountEvent(current: VersionedAccountBalance, event: Accou
   switch (event.type) {
     case 'account.overdue':
       return {
-        next: { ...current, ...base, balanceState: 'overdue', overdueSince: at, billDate: event.data.billDate ? new Date(event.data.billDate) : at },
+        next: {
+          ...current,
+          ...base,
+          balanceState: 'overdue',
+          overdueSince: at,
+          billDate: event.data.billDate ? new Date(event.data.billDate) : at,
+        },
         changed: true,
       };
     case 'account.balance_low':

@@ -10,11 +10,7 @@ const common = {
   id: idString.describe('Unique event id; a repeated id is a no-op'),
   occurredAt: instant.describe('When it happened upstream'),
   accountId: idString,
-  version: z
-    .int()
-    .min(0)
-    .optional()
-    .describe('Monotonic per resource or account; defaults to occurredAt in epoch milliseconds'),
+  version: z.int().min(0).optional().describe('Monotonic per resource or account; defaults to occurredAt in epoch milliseconds'),
 };
 const onResource = { ...common, resourceId: idString };
 
@@ -41,7 +37,11 @@ export const eventSchema = z.discriminatedUnion('type', [
       })
       .refine((d) => d.billingMode === 'postpaid' || d.expiresAt, { path: ['expiresAt'], message: 'is required for prepaid resources' }),
   ),
-  event('resource.renewed', onResource, z.object({ expiresAt: instant, auto: z.boolean().default(false), quota: z.number().positive().optional() })),
+  event(
+    'resource.renewed',
+    onResource,
+    z.object({ expiresAt: instant, auto: z.boolean().default(false), quota: z.number().positive().optional() }),
+  ),
   event('resource.expiry_changed', onResource, z.object({ expiresAt: instant })),
   event('resource.autorenew_changed', onResource, z.object({ autoRenew: z.boolean() })),
   event(

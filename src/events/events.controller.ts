@@ -27,8 +27,26 @@ export class EventsController {
     description:
       'Idempotent by event id. Each event gets an outcome: applied, duplicate (id seen before), stale (older than the state it would change) or rejected (with the reason). A single malformed event is a 400 naming the field; in a batch the good events are applied and the bad ones reported.',
   })
-  @ApiBody({ schema: { oneOf: [openApiSchema(eventSchema), { type: 'object', required: ['events'], properties: { events: { type: 'array', minItems: 1, maxItems: 1000, items: openApiSchema(eventSchema) } } }] } })
-  @ApiOkResponse({ schema: { oneOf: [openApiSchema(resultSchema), openApiSchema(z.object({ results: z.array(resultSchema), counts: z.record(z.string(), z.int()) }))] } })
+  @ApiBody({
+    schema: {
+      oneOf: [
+        openApiSchema(eventSchema),
+        {
+          type: 'object',
+          required: ['events'],
+          properties: { events: { type: 'array', minItems: 1, maxItems: 1000, items: openApiSchema(eventSchema) } },
+        },
+      ],
+    },
+  })
+  @ApiOkResponse({
+    schema: {
+      oneOf: [
+        openApiSchema(resultSchema),
+        openApiSchema(z.object({ results: z.array(resultSchema), counts: z.record(z.string(), z.int()) })),
+      ],
+    },
+  })
   async post(@Body() body: unknown) {
     if (body && typeof body === 'object' && 'events' in body) {
       const batch = batchSchema.safeParse(body);

@@ -59,29 +59,56 @@ export class EventsService {
     });
 
     if (accepted.length) {
-      const resourceIds = [...new Set(accepted.map((a) => a.event).filter(isResourceEvent).map((e) => e.resourceId))];
+      const resourceIds = [
+        ...new Set(
+          accepted
+            .map((a) => a.event)
+            .filter(isResourceEvent)
+            .map((e) => e.resourceId),
+        ),
+      ];
       const [known, stored] = await Promise.all([
         this.events.recordNew(accepted.map((a) => toRecord(a.event, now))),
         this.resources.loadMany(ALL_ACCOUNTS, resourceIds),
       ]);
       for (const i of known) accepted[i].duplicate = true;
 
-      const misplaced = accepted.filter((a) => isResourceEvent(a.event) && stored.get(a.event.resourceId) && stored.get(a.event.resourceId)!.accountId !== a.event.accountId);
+      const misplaced = accepted.filter(
+        (a) =>
+          isResourceEvent(a.event) && stored.get(a.event.resourceId) && stored.get(a.event.resourceId)!.accountId !== a.event.accountId,
+      );
       for (const a of misplaced) {
-        results[a.index] = { index: a.index, id: a.event.id, outcome: 'rejected', reason: 'resourceId: belongs to another account', fields: [{ field: 'resourceId', message: 'belongs to another account' }] };
+        results[a.index] = {
+          index: a.index,
+          id: a.event.id,
+          outcome: 'rejected',
+          reason: 'resourceId: belongs to another account',
+          fields: [{ field: 'resourceId', message: 'belongs to another account' }],
+        };
       }
       if (misplaced.length) {
         const byAccount = new Map<string, string[]>();
-        for (const a of misplaced.filter((m) => !m.duplicate)) byAccount.set(a.event.accountId, [...(byAccount.get(a.event.accountId) ?? []), a.event.id]);
+        for (const a of misplaced.filter((m) => !m.duplicate))
+          byAccount.set(a.event.accountId, [...(byAccount.get(a.event.accountId) ?? []), a.event.id]);
         await Promise.all([...byAccount].map(([accountId, ids]) => this.events.forget(accountId, ids)));
       }
       const valid = accepted.filter((a) => !misplaced.includes(a));
       const outcomes = new Map<number, Outcome>();
       await Promise.all([
-        this.applyToResources(valid.filter((a) => isResourceEvent(a.event)), stored, outcomes, now),
-        this.applyToAccounts(valid.filter((a) => !isResourceEvent(a.event)), outcomes, now),
+        this.applyToResources(
+          valid.filter((a) => isResourceEvent(a.event)),
+          stored,
+          outcomes,
+          now,
+        ),
+        this.applyToAccounts(
+          valid.filter((a) => !isResourceEvent(a.event)),
+          outcomes,
+          now,
+        ),
       ]);
-      for (const a of valid) results[a.index] = { index: a.index, id: a.event.id, outcome: a.duplicate ? 'duplicate' : outcomes.get(a.index)! };
+      for (const a of valid)
+        results[a.index] = { index: a.index, id: a.event.id, outcome: a.duplicate ? 'duplicate' : outcomes.get(a.index)! };
     }
 
     for (const outcome of ['applied', 'duplicate', 'stale', 'rejected'] as const) {
@@ -90,12 +117,18 @@ export class EventsService {
     return results;
   }
 
-  private async applyToResources(batch: Accepted[], stored: Map<string, Resource>, outcomes: Map<number, Outcome>, now: Date): Promise<void> {
+  private async applyToResources(
+    batch: Accepted[],
+    stored: Map<string, Resource>,
+    outcomes: Map<number, Outcome>,
+    now: Date,
+  ): Promise<void> {
     const byResource = groupBy(batch, (a) => (a.event as ResourceEvent).resourceId);
     let pending = [...byResource.keys()];
     let current = stored;
     for (let attempt = 1; pending.length; attempt++) {
-      if (attempt > MAX_WRITE_ATTEMPTS) throw new Error(`resources ${pending.slice(0, 5).join(', ')} kept changing under concurrent writers`);
+      if (attempt > MAX_WRITE_ATTEMPTS)
+        throw new Error(`resources ${pending.slice(0, 5).join(', ')} kept changing under concurrent writers`);
       const writes: ResourceWrite[] = [];
       for (const resourceId of pending) {
         const events = byResource.get(resourceId)!;
@@ -120,13 +153,20 @@ export class EventsService {
     const byAccount = groupBy(batch, (a) => a.event.accountId);
     let pending = [...byAccount.keys()];
     for (let attempt = 1; pending.length; attempt++) {
-      if (attempt > MAX_WRITE_ATTEMPTS) throw new Error(`accounts ${pending.slice(0, 5).join(', ')} kept changing under concurrent writers`);
+      if (attempt > MAX_WRITE_ATTEMPTS)
+        throw new Error(`accounts ${pending.slice(0, 5).join(', ')} kept changing under concurrent writers`);
       const stored = new Map((await this.accounts.getMany(pending)).map((a) => [a.id, a]));
       const writes = [];
       for (const accountId of pending) {
         const doc = stored.get(accountId);
         const original: VersionedAccountBalance = doc
-          ? { balanceState: doc.balanceState, overdueSince: doc.overdueSince, billDate: doc.billDate, version: doc.version, fieldVersions: doc.fieldVersions ?? {} }
+          ? {
+              balanceState: doc.balanceState,
+              overdueSince: doc.overdueSince,
+              billDate: doc.billDate,
+              version: doc.version,
+              fieldVersions: doc.fieldVersions ?? {},
+            }
           : { balanceState: 'ok', overdueSince: null, billDate: null, version: 0, fieldVersions: {} };
         let balance = original;
         for (const a of byAccount.get(accountId)!) {

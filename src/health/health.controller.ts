@@ -28,7 +28,13 @@ export class HealthController {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS)));
     try {
-      return await Promise.race([db.command({ ping: 1 }).then(() => true, () => false), timeout]);
+      return await Promise.race([
+        db.command({ ping: 1 }).then(
+          () => true,
+          () => false,
+        ),
+        timeout,
+      ]);
     } finally {
       clearTimeout(timer);
     }

@@ -31,7 +31,10 @@ export function resourceView(r: Resource) {
 }
 
 /** A collaborator's scope covers a resource by product or by id; no scope means every resource. */
-export function scopeCovers(scope: { products: string[]; resourceIds: string[] } | null, resource: { id: string; product: string | null }): boolean {
+export function scopeCovers(
+  scope: { products: string[]; resourceIds: string[] } | null,
+  resource: { id: string; product: string | null },
+): boolean {
   if (!scope) return true;
   return scope.resourceIds.includes(resource.id) || (resource.product !== null && scope.products.includes(resource.product));
 }
@@ -65,7 +68,8 @@ export class ResourcesService {
 
   /** Creators, finance collaborators and services see every resource; scoped collaborators only theirs. */
   private async visibleFilter(principal: Principal): Promise<(r: Resource) => boolean> {
-    if (principal.kind === 'service' || principal.roles.includes('creator') || principal.roles.includes('finance_collaborator')) return () => true;
+    if (principal.kind === 'service' || principal.roles.includes('creator') || principal.roles.includes('finance_collaborator'))
+      return () => true;
     const member = await this.members.get(principal.accountId, principal.memberId);
     return (r) => scopeCovers(member?.scope ?? null, r);
   }

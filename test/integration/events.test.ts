@@ -27,13 +27,24 @@ describe('POST /v1/events', () => {
   });
   afterAll(() => t.close());
 
-  const post = (body: unknown, headers = t.serviceKey) => t.http().post('/v1/events').set(headers).send(body as object);
+  const post = (body: unknown, headers = t.serviceKey) =>
+    t
+      .http()
+      .post('/v1/events')
+      .set(headers)
+      .send(body as object);
   const resource = async (id: string) => (await t.http().get(`/v1/resources/${id}`).set(t.serviceKey).expect(200)).body;
 
   it('applies a purchase and shows the resource through GET /v1/resources/{id}', async () => {
     const res = await post(purchased('res-a', 0)).expect(200);
     expect(res.body).toMatchObject({ outcome: 'applied' });
-    expect(await resource('res-a')).toMatchObject({ id: 'res-a', accountId: 'acc-1', product: 'tpns', status: 'running', expiresAt: '2026-12-01T02:30:00.000Z' });
+    expect(await resource('res-a')).toMatchObject({
+      id: 'res-a',
+      accountId: 'acc-1',
+      product: 'tpns',
+      status: 'running',
+      expiresAt: '2026-12-01T02:30:00.000Z',
+    });
   });
 
   it('treats a repeated event id as a duplicate that changes nothing', async () => {
@@ -56,7 +67,14 @@ describe('POST /v1/events', () => {
   it('applies a late event to the fields newer events have not touched', async () => {
     await post(purchased('res-fields', 0)).expect(200);
     await post(renewed('res-fields', 20, '2027-12-01T10:30:00+08:00')).expect(200);
-    const late = { id: `evt-${++seq}`, type: 'resource.autorenew_changed', occurredAt: at(10), accountId: 'acc-1', resourceId: 'res-fields', data: { autoRenew: true } };
+    const late = {
+      id: `evt-${++seq}`,
+      type: 'resource.autorenew_changed',
+      occurredAt: at(10),
+      accountId: 'acc-1',
+      resourceId: 'res-fields',
+      data: { autoRenew: true },
+    };
     expect((await post(late).expect(200)).body.outcome).toBe('applied');
     expect(await resource('res-fields')).toMatchObject({ autoRenew: true, expiresAt: '2027-12-01T02:30:00.000Z' });
   });
@@ -88,7 +106,11 @@ describe('POST /v1/events', () => {
 
   it('folds several events for one resource in one batch in version order', async () => {
     const res = await post({
-      events: [renewed('res-fold', 30, '2028-01-01T00:00:00+08:00'), purchased('res-fold', 0), renewed('res-fold', 20, '2027-01-01T00:00:00+08:00')],
+      events: [
+        renewed('res-fold', 30, '2028-01-01T00:00:00+08:00'),
+        purchased('res-fold', 0),
+        renewed('res-fold', 20, '2027-01-01T00:00:00+08:00'),
+      ],
     }).expect(200);
     expect(res.body.counts.applied).toBe(3);
     expect((await resource('res-fold')).expiresAt).toBe('2027-12-31T16:00:00.000Z');
@@ -109,7 +131,13 @@ describe('POST /v1/events', () => {
   });
 
   it('tracks account balance events', async () => {
-    const overdue = { id: `evt-${++seq}`, type: 'account.overdue', occurredAt: at(0), accountId: 'acc-bal', data: { billDate: '2026-11-01T00:00:00+08:00' } };
+    const overdue = {
+      id: `evt-${++seq}`,
+      type: 'account.overdue',
+      occurredAt: at(0),
+      accountId: 'acc-bal',
+      data: { billDate: '2026-11-01T00:00:00+08:00' },
+    };
     expect((await post(overdue).expect(200)).body.outcome).toBe('applied');
     const account = await t.http().get('/v1/accounts/acc-bal').set(t.serviceKey).expect(200);
     expect(account.body).toMatchObject({ balanceState: 'overdue', billDate: '2026-10-31T16:00:00.000Z' });

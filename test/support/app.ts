@@ -38,7 +38,7 @@ export interface TestApp {
 export async function startTestApp(label: string, options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
   const uri = testDatabaseUri(label);
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', MONGODB_URI: uri, ...options.env });
-  const app = await createApp(config, { clock: options.clock ?? new SystemClock(), quiet: true });
+  const app = await createApp(config, { clock: options.clock ?? new SystemClock() });
   await app.init();
   const tokens = app.get(TokensService);
   return {
