@@ -4,7 +4,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuthModule } from './auth/auth.module';
-import { Clock } from './common/clock';
+import { Clock, WallClock } from './common/clock';
 import { GlobalExceptionFilter } from './common/exception.filter';
 import { loggerParams } from './common/logging';
 import { Config } from './config/config';
@@ -14,14 +14,19 @@ import { EventsModule } from './events/events.module';
 import { HealthController } from './health/health.controller';
 import { MetricsModule } from './metrics/metrics.module';
 import { ResourcesModule } from './resources/resources.module';
+import { PoliciesModule } from './policies/policies.module';
+import { SchedulerModule } from './scheduler/scheduler.module';
+import { TestClockModule } from './test-clock/test-clock.module';
+import { TimelineModule } from './timeline/timeline.module';
+import { ScheduleModule } from '@nestjs/schedule';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: Config, clock: Clock): DynamicModule {
+  static forRoot(config: Config, clock: Clock, wall: WallClock): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot(config, clock),
+        CoreModule.forRoot(config, clock, wall),
         LoggerModule.forRoot(loggerParams(config)),
         MongooseModule.forRoot(config.mongodbUri, {
           dbName: new URL(config.mongodbUri).pathname.slice(1) || 'herald',
@@ -34,6 +39,11 @@ export class AppModule {
         AccountsModule,
         ResourcesModule,
         EventsModule,
+        PoliciesModule,
+        SchedulerModule,
+        TimelineModule,
+        ScheduleModule.forRoot(),
+        ...(config.testClockEnabled ? [TestClockModule] : []),
         ...(config.env === 'development' ? [DevModule] : []),
       ],
       controllers: [HealthController],

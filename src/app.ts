@@ -3,16 +3,18 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
-import { Clock, SystemClock } from './common/clock';
+import { Clock, ControllableClock, SystemClock, SystemWallClock, WallClock } from './common/clock';
 import type { Config } from './config/config';
 
 export interface AppOptions {
+  /** Domain time; by default the system clock, or a controllable one when TEST_CLOCK_ENABLED=true. */
   clock?: Clock;
+  wall?: WallClock;
 }
 
 /** Builds the HTTP application: used by main.ts, the tests and the benchmark alike. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.clock ?? new SystemClock()), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.clock ?? (config.testClockEnabled ? new ControllableClock() : new SystemClock()), options.wall ?? new SystemWallClock()), {
     bufferLogs: true,
     bodyParser: false,
   });

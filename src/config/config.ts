@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 
@@ -43,6 +44,12 @@ const schema = z.object({
   BOOTSTRAP_API_KEY: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   DEFAULT_TIME_ZONE: zone.default('Asia/Shanghai'),
   TEST_CLOCK_ENABLED: bool.default(false),
+  POLICIES_DIR: z.string().min(1).default('policies'),
+  TEMPLATES_DIR: z.string().min(1).default('templates'),
+  SCHEDULER_ENABLED: bool.default(true),
+  SCHEDULER_INTERVAL_MS: int(100, 3_600_000).default(10_000),
+  SCHEDULER_BATCH_SIZE: int(1, 10_000).default(500),
+  LEASE_MS: int(1_000, 3_600_000).default(60_000),
   SMTP_URL: url(/^smtps?:$/, 'smtp:// or smtps://').optional(),
   EMAIL_FROM: z.string().min(3).default('Herald <herald@localhost>'),
   TWILIO_ACCOUNT_SID: z
@@ -90,6 +97,12 @@ export interface Config {
   bootstrapApiKey: string | null;
   defaultTimeZone: string;
   testClockEnabled: boolean;
+  /** Directories of product policies and message templates, relative to the working directory unless absolute. */
+  policiesDir: string;
+  templatesDir: string;
+  scheduler: { enabled: boolean; intervalMs: number; batchSize: number };
+  /** How long a claimed resource or delivery stays with the worker that claimed it (wall-clock time). */
+  leaseMs: number;
   email: { smtpUrl: string | null; from: string };
   sms: { accountSid: string; authToken: string; from: string; baseUrl: string | null } | null;
   wechat: { appId: string; appSecret: string; apiBaseUrl: string } | null;
@@ -130,6 +143,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     bootstrapApiKey: e.BOOTSTRAP_API_KEY ?? (production ? null : DEV_API_KEY),
     defaultTimeZone: e.DEFAULT_TIME_ZONE,
     testClockEnabled: e.TEST_CLOCK_ENABLED,
+    policiesDir: path.resolve(e.POLICIES_DIR),
+    templatesDir: path.resolve(e.TEMPLATES_DIR),
+    scheduler: { enabled: e.SCHEDULER_ENABLED, intervalMs: e.SCHEDULER_INTERVAL_MS, batchSize: e.SCHEDULER_BATCH_SIZE },
+    leaseMs: e.LEASE_MS,
     email: { smtpUrl: e.SMTP_URL ?? null, from: e.EMAIL_FROM },
     sms:
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM

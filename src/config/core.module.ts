@@ -1,19 +1,20 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { Clock } from '../common/clock';
+import { Clock, WallClock } from '../common/clock';
 import { CONFIG, Config } from './config';
 
-/** The validated configuration and the clock, available to every module. */
+/** The validated configuration and the clocks (domain time, wall time), available to every module. */
 @Global()
 @Module({})
 export class CoreModule {
-  static forRoot(config: Config, clock: Clock): DynamicModule {
+  static forRoot(config: Config, clock: Clock, wall: WallClock): DynamicModule {
     return {
       module: CoreModule,
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: Clock, useValue: clock },
+        { provide: WallClock, useValue: wall },
       ],
-      exports: [CONFIG, Clock],
+      exports: [CONFIG, Clock, WallClock],
     };
   }
 }

@@ -6,11 +6,14 @@ import { EVENT, EventSchema } from './event.schema';
 import { EventRepository } from './event.repository';
 import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
+import { EventApplier } from './event-applier';
+import { NoticesModule } from '../notices/notices.module';
+import { SchedulerModule } from '../scheduler/scheduler.module';
 
 @Module({
-  imports: [MongooseModule.forFeature([{ name: EVENT, schema: EventSchema }]), AccountsModule, ResourcesModule],
+  imports: [MongooseModule.forFeature([{ name: EVENT, schema: EventSchema }]), AccountsModule, ResourcesModule, NoticesModule, SchedulerModule],
   controllers: [EventsController],
-  providers: [EventRepository, EventsService],
+  providers: [EventRepository, EventsService, EventApplier],
   exports: [EventsService],
 })
 export class EventsModule {}

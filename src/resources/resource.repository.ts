@@ -16,6 +16,40 @@ export interface ResourceWrite {
   /** The `rev` the state was computed from; null for a resource not stored yet. */
   expectedRev: number | null;
   nextDueAt: Date | null;
+  policyVersion: number | null;
+}
+
+export interface PlanWrite {
+  id: string;
+  accountId: string;
+  /** The `rev` the plan was computed from: a plan of an outdated state is dropped. */
+  rev: number;
+  nextDueAt: Date | null;
+  policyVersion: number | null;
+  /** The scheduler's lease to release, if the plan comes from a pass. */
+  leaseToken?: string;
+}
+
+/** The planner's view of a stored resource. */
+export function resourceStateOf(doc: Resource): VersionedResource {
+  return {
+    id: doc.id,
+    accountId: doc.accountId,
+    product: doc.product,
+    name: doc.name,
+    region: doc.region,
+    billingMode: doc.billingMode,
+    expiresAt: doc.expiresAt,
+    autoRenew: doc.autoRenew,
+    status: doc.status,
+    quota: doc.quota,
+    usage: doc.usage,
+    attributes: doc.attributes ?? {},
+    stoppedAt: doc.stoppedAt,
+    destroyedAt: doc.destroyedAt,
+    version: doc.version,
+    fieldVersions: doc.fieldVersions ?? {},
+  };
 }
 
 export interface ResourceListQuery {
@@ -55,15 +89,16 @@ export class ResourceRepository {
   async writeStates(writes: ResourceWrite[], now: Date): Promise<string[]> {
     // Tags this batch's writes so that, after a partial failure, the winners can be told apart.
     const writeToken = randomUUID();
-    const ops: AnyBulkWriteOperation<ResourceDoc>[] = writes.map(({ state, expectedRev, nextDueAt }) => {
+    const ops: AnyBulkWriteOperation<ResourceDoc>[] = writes.map(({ state, expectedRev, nextDueAt, policyVersion }) => {
       const { id, ...fields } = state;
       if (expectedRev === null) {
-        return { insertOne: { document: { _id: id, ...fields, rev: 1, nextDueAt, writeToken, createdAt: now, updatedAt: now } } };
+        const document = { _id: id, ...fields, rev: 1, nextDueAt, policyVersion, leaseUntil: null, leaseToken: null, writeToken, createdAt: now, updatedAt: now };
+        return { insertOne: { document } };
       }
       return {
         updateOne: {
           filter: { _id: id, accountId: state.accountId, rev: expectedRev },
-          update: { $set: { ...fields, rev: expectedRev + 1, nextDueAt, writeToken, updatedAt: now } },
+          update: { $set: { ...fields, rev: expectedRev + 1, nextDueAt, policyVersion, writeToken, updatedAt: now } },
         },
       };
     });
@@ -73,5 +108,63 @@ export class ResourceRepository {
     const docs = await this.resources.find({ _id: { $in: ids } }, { writeToken: 1 }).lean<{ _id: string; writeToken?: string }[]>();
     const won = new Set(docs.filter((d) => d.writeToken === writeToken).map((d) => d._id));
     return ids.filter((id) => !won.has(id));
+  }
+
+  /**
+   * Claims up to `limit` resources due by `dueBy` for `leaseMs` of wall-clock time: candidates are read
+   * from the nextDueAt index, leased with one updateMany under a fresh token, and the ones that carry the
+   * token afterwards are ours (another instance may have leased some in between).
+   */
+  async claimDue(dueBy: Date, wallNow: Date, leaseMs: number, limit: number): Promise<{ token: string; resources: Resource[] }> {
+    const token = randomUUID();
+    const free = { $or: [{ leaseUntil: null }, { leaseUntil: { $lt: wallNow } }] };
+    const candidates = await this.resources
+      .find({ nextDueAt: { $lte: dueBy }, ...free }, { _id: 1 })
+      .sort({ nextDueAt: 1 })
+      .limit(limit)
+      .lean<{ _id: string }[]>();
+    if (candidates.length === 0) return { token, resources: [] };
+    const ids = candidates.map((c) => c._id);
+    await this.resources.updateMany(
+      { _id: { $in: ids }, nextDueAt: { $lte: dueBy }, ...free },
+      { $set: { leaseUntil: new Date(wallNow.getTime() + leaseMs), leaseToken: token } },
+    );
+    const docs = await this.resources.find({ _id: { $in: ids }, leaseToken: token }).lean<ResourceDoc[]>();
+    return { token, resources: docs.map((d) => plain(d)) };
+  }
+
+  /** Stores plans guarded by the rev they were computed from, releasing leases; returns the ids whose rev moved on. */
+  async writePlans(plans: PlanWrite[], now: Date): Promise<string[]> {
+    if (plans.length === 0) return [];
+    const ops: AnyBulkWriteOperation<ResourceDoc>[] = plans.map((p) => ({
+      updateOne: {
+        filter: { _id: p.id, accountId: p.accountId, rev: p.rev, ...(p.leaseToken ? { leaseToken: p.leaseToken } : {}) },
+        update: { $set: { nextDueAt: p.nextDueAt, policyVersion: p.policyVersion, updatedAt: now, ...(p.leaseToken ? { leaseUntil: null, leaseToken: null } : {}) } },
+      },
+    }));
+    const misses = await bulkMisses(collectionOf(this.resources), ops);
+    if (misses === 0) return [];
+    const docs = await this.resources.find({ _id: { $in: plans.map((p) => p.id) } }, { rev: 1 }).lean<{ _id: string; rev: number }[]>();
+    const revs = new Map(docs.map((d) => [d._id, d.rev]));
+    const lost = plans.filter((p) => revs.get(p.id) !== p.rev).map((p) => p.id);
+    // An event re-planned these meanwhile; its plan stands, and the lease is no longer needed.
+    const leased = plans.filter((p) => p.leaseToken && lost.includes(p.id));
+    if (leased.length) {
+      await this.resources.updateMany(
+        { _id: { $in: leased.map((p) => p.id) }, leaseToken: { $in: leased.map((p) => p.leaseToken!) } },
+        { $set: { leaseUntil: null, leaseToken: null } },
+      );
+    }
+    return lost;
+  }
+
+  /** One page of an account's resources in id order, for re-planning them all. */
+  async pageOfAccount(accountId: string, afterId: string | null, limit: number): Promise<Resource[]> {
+    const docs = await this.resources
+      .find({ accountId, ...(afterId ? { _id: { $gt: afterId } } : {}) })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<ResourceDoc[]>();
+    return docs.map((d) => plain(d));
   }
 }

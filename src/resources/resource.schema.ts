@@ -10,6 +10,11 @@ export interface ResourceDoc extends Omit<VersionedResource, 'id'> {
   rev: number;
   /** Instant of the next planned notice; null when nothing more is planned. Set by the planner. */
   nextDueAt: Date | null;
+  /** Version of the product policy the resource was last planned with. */
+  policyVersion: number | null;
+  /** The scheduler's claim on the resource (wall-clock time), so several instances never plan it at once. */
+  leaseUntil: Date | null;
+  leaseToken: string | null;
   /** Identifies the bulk write that last stored the state (to tell winners from losers of a race). */
   writeToken?: string;
   createdAt: Date;
@@ -37,6 +42,9 @@ export const ResourceSchema = new Schema<ResourceDoc>(
     rev: { type: Number, default: 0 },
     nextDueAt: { type: Date, default: null },
     writeToken: String,
+    policyVersion: { type: Number, default: null },
+    leaseUntil: { type: Date, default: null },
+    leaseToken: { type: String, default: null },
     createdAt: Date,
     updatedAt: Date,
   },
@@ -46,3 +54,7 @@ export const ResourceSchema = new Schema<ResourceDoc>(
 ResourceSchema.index({ accountId: 1, product: 1, status: 1, expiresAt: 1 });
 // Console resource list without a product filter, ordered by expiry.
 ResourceSchema.index({ accountId: 1, expiresAt: 1 });
+// Scheduler: resources whose next notice is due at or before now, earliest first.
+ResourceSchema.index({ nextDueAt: 1 });
+// Re-planning after an account event: all resources of one account, in id order (paged).
+ResourceSchema.index({ accountId: 1, _id: 1 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { startTestApp, TestApp } from '../support/app';
 
-const { startLocalDb } = require('../../scripts/local-db.cjs');
+import { startLocalDb } from '../../scripts/local-db.cjs';
 
 describe('service shell', () => {
   let t: TestApp;
@@ -73,8 +73,8 @@ describe('errors and logs', () => {
     const lines: string[] = [];
     const capture = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
     const original = AppModule.forRoot;
-    jest.spyOn(AppModule, 'forRoot').mockImplementation((config, clock) => {
-      const mod = original.call(AppModule, config, clock);
+    jest.spyOn(AppModule, 'forRoot').mockImplementation((config, clock, wall) => {
+      const mod = original.call(AppModule, config, clock, wall);
       return { ...mod, imports: [...(mod.imports ?? []), BoomModule] };
     });
     const { testDatabaseUri, dropDatabase } = await import('../support/app');

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { TokensService } from '../../src/auth/tokens.service';
-import { Clock, SystemClock } from '../../src/common/clock';
+import { Clock } from '../../src/common/clock';
 import { Config, DEV_API_KEY, loadConfig } from '../../src/config/config';
 import type { Role } from '../../src/lifecycle/message-types';
 
@@ -38,7 +38,7 @@ export interface TestApp {
 export async function startTestApp(label: string, options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
   const uri = testDatabaseUri(label);
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', MONGODB_URI: uri, ...options.env });
-  const app = await createApp(config, { clock: options.clock ?? new SystemClock() });
+  const app = await createApp(config, { clock: options.clock });
   await app.init();
   const tokens = app.get(TokensService);
   return {

@@ -1,0 +1,37 @@
+import type { Category, Channel } from '../../lifecycle/message-types';
+
+/** What a template rendered for one channel; each sender accepts only its own variant. */
+export type RenderedMessage =
+  | { channel: 'inbox'; title: string; body: string; category: Category }
+  | { channel: 'email'; subject: string; html: string; text: string }
+  | { channel: 'sms'; body: string }
+  | { channel: 'wechat'; templateId: string; data: Record<string, string>; url?: string };
+
+export interface OutgoingMessage {
+  /** Unique per notice × member × channel; the provider-side dedupe key. */
+  deliveryId: string;
+  /** Email address | E.164 phone | WeChat openid | member id (inbox). */
+  to: string;
+  locale: 'zh-CN' | 'en-US';
+  content: RenderedMessage;
+}
+
+/** `response` goes into the delivery's attempt log: small, and never a credential or access token. */
+export type SendResult =
+  | { outcome: 'sent'; providerMessageId?: string; response: unknown }
+  | { outcome: 'transient'; error: string; code?: string | number; retryAfterMs?: number; response?: unknown }
+  | { outcome: 'deferred'; error: string; code?: string | number; retryAfterMs: number; response?: unknown }
+  | { outcome: 'permanent'; error: string; code?: string | number; response?: unknown };
+
+export interface ChannelSender {
+  readonly channel: Channel;
+  send(message: OutgoingMessage): Promise<SendResult>;
+  close?(): Promise<void>;
+}
+
+/** A message routed to the wrong sender is a bug upstream; retrying cannot fix it. */
+export function wrongChannel(expected: Channel, message: OutgoingMessage): SendResult {
+  return { outcome: 'permanent', error: `${expected} sender was given ${message.content.channel} content`, code: 'WRONG_CHANNEL' };
+}
+
+export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));

@@ -1,0 +1,223 @@
+import { CompiledPolicy, LevelPlan, PlannedRule, TimeRule } from './compiled-policy';
+import { dedupeKey, expiryTerm, ONCE, overdueTerm } from './dedupe-key';
+import { AccountState, ResourceState } from './lifecycle.types';
+import { MessageType } from './message-types';
+import { isoDate, ZoneTime } from './zone-time';
+
+/** The pure lifecycle planner: resource state + policy + a time window -> notices due and the next due instant. */
+export interface PlannedNotice {
+  type: MessageType;
+  dueAt: Date;
+  dedupeKey: string;
+  /** ISO of the `expiresAt` planned from, or `overdue:<billDate ISO>` for arrears notices. */
+  term: string;
+  /** Local date `YYYY-MM-DD` of a recurring occurrence, `once` for milestones, `usage-80` etc. for events. */
+  occurrence: string;
+  ruleId: string;
+  data: Record<string, unknown>;
+}
+
+export interface PlanDueInput {
+  resource: ResourceState;
+  account: AccountState;
+  policy: CompiledPolicy;
+  /** Notices before this instant were already produced (the stored next-due instant, or the term start). */
+  since: Date;
+  now: Date;
+}
+
+export interface PlanDueResult {
+  due: PlannedNotice[];
+  nextDueAt: Date | null;
+}
+
+export interface PlanTimelineInput {
+  resource: ResourceState;
+  account: AccountState;
+  policy: CompiledPolicy;
+  from?: Date;
+}
+
+interface Anchor {
+  ms: number;
+  /** Local calendar day of the anchor (T for expiry). */
+  day: number;
+  /** Local ms since midnight of the anchor, for `at: anchor`. */
+  tod: number;
+}
+
+// Types that announce something still ahead; pointless once the service is stopped.
+const PRE_STOP = new Set<MessageType>(['expiry_reminder', 'autorenew_scheduled']);
+
+// scan() reports through these: planning is synchronous, and it saves an allocation per rule per resource.
+let hitIdx = -1;
+let hitMs = NaN;
+let nextMs = Infinity;
+
+/**
+ * Notices due in [since, now] and the first instant after now. A recurring rule yields at most its latest
+ * occurrence, and only while its window lasts; conditions are checked against the current state.
+ */
+export function planDue(input: PlanDueInput): PlanDueResult {
+  const { resource: r, account: a, policy: p } = input;
+  const sinceMs = input.since.getTime();
+  const nowMs = input.now.getTime();
+  const z = p.zone;
+  const plan = p.levelPlan(a.customerLevel);
+  const nowDay = z.localDay(nowMs);
+  const due: PlannedNotice[] = [];
+  let next = Infinity;
+
+  if (r.expiresAt !== null && plan.expiry.length > 0) {
+    const an = anchorOf(r.expiresAt.getTime(), z);
+    for (const pr of plan.expiry) {
+      if (!allowed(pr.rule, r, a)) continue;
+      scan(pr, an, nowMs, nowDay, z);
+      const i = hitIdx;
+      const ms = hitMs;
+      if (nextMs < next) next = nextMs;
+      if (i >= 0 && ms >= sinceMs && (!pr.rule.recurring || nowMs < z.toUtc(an.day + pr.windowEnd, 0))) {
+        const term = expiryTerm(r.expiresAt);
+        const occ = pr.rule.recurring ? isoDate(an.day + pr.offsets[i]) : ONCE;
+        due.push(notice(r.id, pr.rule, ms, term, occ, expiryData(pr, i, plan, r, a, z)));
+      }
+    }
+  }
+
+  const billAnchor = a.billDate ?? a.overdueSince;
+  if (a.balanceState === 'overdue' && billAnchor !== null && plan.overdue.length > 0) {
+    for (const pr of plan.overdue) {
+      const at = pr.rule.anchor === 'billDate' ? a.billDate : a.overdueSince;
+      if (at === null || !allowed(pr.rule, r, a)) continue;
+      const an = anchorOf(at.getTime(), z);
+      scan(pr, an, nowMs, nowDay, z);
+      const i = hitIdx;
+      const ms = hitMs;
+      if (nextMs < next) next = nextMs;
+      if (i >= 0 && ms >= sinceMs && (!pr.rule.recurring || nowMs < z.toUtc(an.day + pr.windowEnd, 0))) {
+        const occ = pr.rule.recurring ? isoDate(an.day + pr.offsets[i]) : ONCE;
+        due.push(notice(r.id, pr.rule, ms, overdueTerm(billAnchor), occ, overdueData(pr, ms, r, a)));
+      }
+    }
+  }
+  if (due.length > 1) due.sort((x, y) => x.dueAt.getTime() - y.dueAt.getTime());
+  return { due, nextDueAt: next === Infinity ? null : new Date(next) };
+}
+
+/** Every occurrence of the current term from `from` on, in time order: planDue walked from due instant to due instant. */
+export function planTimeline(input: PlanTimelineInput): PlannedNotice[] {
+  const out: PlannedNotice[] = [];
+  let at: Date | null = input.from ?? new Date(0);
+  for (let guard = 0; at !== null && guard < 10_000; guard++) {
+    const { due, nextDueAt } = planDue({ ...input, since: at, now: at });
+    out.push(...due);
+    at = nextDueAt;
+  }
+  return out;
+}
+
+/** The instant of the plan's stop or destroy milestone for this term, when it applies to the resource. */
+export function milestoneAt(pr: PlannedRule | undefined, expiresAt: Date, r: ResourceState, a: AccountState, z: ZoneTime): Date | null {
+  if (!pr || !pr.rule.applies(r, a)) return null;
+  return new Date(occurrence(pr, 0, anchorOf(expiresAt.getTime(), z), z));
+}
+
+function allowed(rule: TimeRule, r: ResourceState, a: AccountState): boolean {
+  if (r.status === 'destroyed' && rule.type !== 'resource_destroyed') return false;
+  if ((r.status === 'stopped' || r.status === 'frozen') && PRE_STOP.has(rule.type)) return false;
+  return rule.applies(r, a);
+}
+
+function anchorOf(ms: number, z: ZoneTime): Anchor {
+  return { ms, day: z.localDay(ms), tod: z.localMsOfDay(ms) };
+}
+
+function occurrence(pr: PlannedRule, i: number, an: Anchor, z: ZoneTime): number {
+  const rule = pr.rule;
+  if (rule.hoursMs !== null) return an.ms + rule.hoursMs;
+  const off = pr.offsets[i];
+  let ms = rule.atMs !== null ? z.toUtc(an.day + off, rule.atMs) : off === 0 ? an.ms : z.toUtc(an.day + off, an.tod);
+  if (rule.notBeforeAnchor && ms < an.ms) ms = an.ms;
+  return ms;
+}
+
+/** Latest occurrence <= now (hitIdx, hitMs) and the first after now (nextMs), by binary search on the local day. */
+function scan(pr: PlannedRule, an: Anchor, nowMs: number, nowDay: number, z: ZoneTime): void {
+  const offs = pr.offsets;
+  // Occurrences never land on a local day before their offset's, so those after today's offset are after now.
+  let lo = 0;
+  let hi = offs.length;
+  const d = pr.rule.hoursMs !== null ? Infinity : nowDay - an.day;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (offs[mid] <= d) lo = mid + 1;
+    else hi = mid;
+  }
+  let next = lo < offs.length ? occurrence(pr, lo, an, z) : Infinity;
+  let i = lo - 1;
+  let ms = NaN;
+  while (i >= 0) {
+    ms = occurrence(pr, i, an, z);
+    if (ms <= nowMs) break;
+    next = ms;
+    i--;
+  }
+  hitIdx = i;
+  hitMs = ms;
+  nextMs = next;
+}
+
+function notice(
+  subject: string,
+  rule: TimeRule,
+  dueMs: number,
+  term: string,
+  occurrence: string,
+  data: Record<string, unknown>,
+): PlannedNotice {
+  return {
+    type: rule.type,
+    dueAt: new Date(dueMs),
+    dedupeKey: dedupeKey(subject, rule.type, term, occurrence),
+    term,
+    occurrence,
+    ruleId: rule.id,
+    data,
+  };
+}
+
+function expiryData(pr: PlannedRule, i: number, plan: LevelPlan, r: ResourceState, a: AccountState, z: ZoneTime) {
+  const data: Record<string, unknown> = { ...resourceFacts(r), expiresAt: r.expiresAt!.toISOString() };
+  if (pr.rule.hoursMs === null) {
+    const day = pr.offsets[i];
+    data.day = day;
+    data.daysLeft = Math.max(0, -day);
+    data.daysSince = Math.max(0, day);
+  }
+  const stop = milestoneAt(plan.stop, r.expiresAt!, r, a, z);
+  const destroy = milestoneAt(plan.destroy, r.expiresAt!, r, a, z);
+  if (stop) data.stopAt = stop.toISOString();
+  if (destroy) data.destroyAt = destroy.toISOString();
+  if (plan.level !== null) {
+    data.customerLevel = plan.level;
+    data.graceDays = plan.graceDays;
+    data.retentionDays = plan.retentionDays;
+    if (stop) data.graceEndsAt = stop.toISOString();
+  }
+  return pr.rule.data ? Object.assign(data, pr.rule.data) : data;
+}
+
+function overdueData(pr: PlannedRule, dueMs: number, r: ResourceState, a: AccountState) {
+  const data: Record<string, unknown> = {
+    ...resourceFacts(r),
+    reason: 'overdue',
+    billDate: a.billDate?.toISOString() ?? null,
+    overdueSince: a.overdueSince?.toISOString() ?? null,
+  };
+  if (pr.rule.type === 'service_stopped') data.stopAt = new Date(dueMs).toISOString();
+  return pr.rule.data ? Object.assign(data, pr.rule.data) : data;
+}
+
+export function resourceFacts(r: ResourceState): Record<string, unknown> {
+  return { resourceId: r.id, resourceName: r.name, product: r.product, region: r.region };
+}

@@ -1,0 +1,67 @@
+import { Injectable } from '@nestjs/common';
+import { AccountRepository } from '../accounts/account.repository';
+import type { Principal } from '../common/auth/principal';
+import { Clock } from '../common/clock';
+import { localIso } from '../common/time';
+import { NoticeRepository } from '../notices/notice.repository';
+import { resourceStateOf } from '../resources/resource.repository';
+import { ResourcesService, resourceView } from '../resources/resources.service';
+import { PlanningService } from '../scheduler/planning.service';
+
+export interface DeliverySummaryProvider {
+  summarise(accountId: string, noticeIds: string[]): Promise<Map<string, Record<string, Record<string, number>>>>;
+}
+
+/**
+ * A resource's timeline: the notices already produced, and the ones still planned for its current term,
+ * computed by the same planner the scheduler runs. Instants come in UTC and in the policy's zone.
+ */
+@Injectable()
+export class TimelineService {
+  private deliveries: DeliverySummaryProvider | null = null;
+
+  constructor(
+    private readonly resources: ResourcesService,
+    private readonly accounts: AccountRepository,
+    private readonly notices: NoticeRepository,
+    private readonly planning: PlanningService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The delivery feature registers itself here, so the timeline can show per-channel delivery status. */
+  useDeliverySummaries(provider: DeliverySummaryProvider): void {
+    this.deliveries = provider;
+  }
+
+  async timeline(resourceId: string, principal: Principal) {
+    const doc = await this.resources.get(resourceId, principal);
+    const now = this.clock.now();
+    const state = resourceStateOf(doc);
+    const policy = this.planning.policyFor(state);
+    const zone = policy?.timeZone ?? (await this.accounts.get(doc.accountId))?.timeZone ?? 'UTC';
+    const account = this.planning.accountState(doc.accountId, await this.accounts.get(doc.accountId));
+    const produced = await this.notices.forResource(doc.accountId, doc.id);
+    const summaries = this.deliveries ? await this.deliveries.summarise(doc.accountId, produced.map((n) => n.id)) : new Map();
+    const producedKeys = new Set(produced.map((n) => n.id));
+    const planned = this.planning.timeline(state, account, now).filter((n) => n.dueAt.getTime() > now.getTime() && !producedKeys.has(n.dedupeKey));
+    return {
+      resource: resourceView(doc),
+      policy: policy ? { product: policy.product, version: policy.version, timeZone: policy.timeZone } : null,
+      now,
+      produced: produced.map((n) => ({
+        id: n.id,
+        type: n.type,
+        category: n.category,
+        dueAt: n.dueAt,
+        local: localIso(n.dueAt, zone),
+        producedAt: n.producedAt,
+        source: n.source,
+        term: n.term,
+        occurrence: n.occurrence,
+        data: n.data,
+        deliveries: summaries.get(n.id) ?? {},
+      })),
+      planned: planned.map((n) => ({ id: n.dedupeKey, type: n.type, dueAt: n.dueAt, local: localIso(n.dueAt, zone), term: n.term, occurrence: n.occurrence, data: n.data })),
+    };
+  }
+}
