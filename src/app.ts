@@ -14,10 +14,17 @@ export interface AppOptions {
 
 /** Builds the HTTP application: used by main.ts, the tests and the benchmark alike. */
 export async function createApp(config: Config, options: AppOptions = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options.clock ?? (config.testClockEnabled ? new ControllableClock() : new SystemClock()), options.wall ?? new SystemWallClock()), {
-    bufferLogs: true,
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot(
+      config,
+      options.clock ?? (config.testClockEnabled ? new ControllableClock() : new SystemClock()),
+      options.wall ?? new SystemWallClock(),
+    ),
+    {
+      bufferLogs: true,
+      bodyParser: false,
+    },
+  );
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: config.bodyLimit });
   app.disable('x-powered-by');

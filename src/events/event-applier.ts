@@ -43,7 +43,8 @@ export class EventApplier {
     let pending = [...byResource.keys()];
     let current = stored;
     for (let attempt = 1; pending.length; attempt++) {
-      if (attempt > MAX_WRITE_ATTEMPTS) throw new Error(`resources ${pending.slice(0, 5).join(', ')} kept changing under concurrent writers`);
+      if (attempt > MAX_WRITE_ATTEMPTS)
+        throw new Error(`resources ${pending.slice(0, 5).join(', ')} kept changing under concurrent writers`);
       const writes: ResourceWrite[] = [];
       const noticesOf = new Map<string, NoticeDoc[]>();
       for (const resourceId of pending) {
@@ -58,7 +59,9 @@ export class EventApplier {
           const { next, changed } = applyResourceEvent(state, event);
           outcomes.set(a.index, changed.length > 0 || groupsOf(event).length === 0 ? 'applied' : 'stale');
           // Duplicates too: if a crash cut the first delivery short, this produces what it missed (keys dedupe the rest).
-          notices.push(...this.planning.forEvent(lifecycleEvent(event), state === original && !doc ? null : state, next, account, null, now));
+          notices.push(
+            ...this.planning.forEvent(lifecycleEvent(event), state === original && !doc ? null : state, next, account, null, now),
+          );
           state = next;
         }
         // The reducers return the same object when nothing changed: duplicates and stale events cost no write.
@@ -80,14 +83,21 @@ export class EventApplier {
     const byAccount = groupBy(batch, (a) => a.event.accountId);
     let pending = [...byAccount.keys()];
     for (let attempt = 1; pending.length; attempt++) {
-      if (attempt > MAX_WRITE_ATTEMPTS) throw new Error(`accounts ${pending.slice(0, 5).join(', ')} kept changing under concurrent writers`);
+      if (attempt > MAX_WRITE_ATTEMPTS)
+        throw new Error(`accounts ${pending.slice(0, 5).join(', ')} kept changing under concurrent writers`);
       const stored = new Map((await this.accounts.getMany(pending)).map((a) => [a.id, a]));
       const writes = [];
       const effects: { accountId: string; before: Account | undefined; after: VersionedAccountBalance; events: AccountEvent[] }[] = [];
       for (const accountId of pending) {
         const doc = stored.get(accountId);
         const original: VersionedAccountBalance = doc
-          ? { balanceState: doc.balanceState, overdueSince: doc.overdueSince, billDate: doc.billDate, version: doc.version, fieldVersions: doc.fieldVersions ?? {} }
+          ? {
+              balanceState: doc.balanceState,
+              overdueSince: doc.overdueSince,
+              billDate: doc.billDate,
+              version: doc.version,
+              fieldVersions: doc.fieldVersions ?? {},
+            }
           : { balanceState: 'ok', overdueSince: null, billDate: null, version: 0, fieldVersions: {} };
         let balance = original;
         const events: AccountEvent[] = [];
@@ -111,7 +121,7 @@ export class EventApplier {
     const account = await this.accounts.get(accountId);
     const accountAfter = this.planning.accountState(accountId, account);
     const accountBefore = before ? this.planning.accountState(accountId, before) : null;
-    for (let afterId: string | null = null; ; ) {
+    for (let afterId: string | null = null; ;) {
       const page = await this.resources.pageOfAccount(accountId, afterId, REPLAN_PAGE);
       if (page.length === 0) break;
       afterId = page[page.length - 1].id;
@@ -121,7 +131,9 @@ export class EventApplier {
         const plans = todo.map((doc) => {
           const state = resourceStateOf(doc);
           const plan = this.planning.plan(state, accountAfter, FROM_THE_START, now);
-          const fromEvents = events.flatMap((e) => this.planning.forEvent(lifecycleEvent(e), state, state, accountAfter, accountBefore, now));
+          const fromEvents = events.flatMap((e) =>
+            this.planning.forEvent(lifecycleEvent(e), state, state, accountAfter, accountBefore, now),
+          );
           noticesOf.set(doc.id, [...fromEvents, ...plan.notices]);
           return { id: doc.id, accountId, rev: doc.rev, nextDueAt: plan.nextDueAt, policyVersion: plan.policyVersion };
         });

@@ -11,7 +11,13 @@ import { NoticesModule } from '../notices/notices.module';
 import { SchedulerModule } from '../scheduler/scheduler.module';
 
 @Module({
-  imports: [MongooseModule.forFeature([{ name: EVENT, schema: EventSchema }]), AccountsModule, ResourcesModule, NoticesModule, SchedulerModule],
+  imports: [
+    MongooseModule.forFeature([{ name: EVENT, schema: EventSchema }]),
+    AccountsModule,
+    ResourcesModule,
+    NoticesModule,
+    SchedulerModule,
+  ],
   controllers: [EventsController],
   providers: [EventRepository, EventsService, EventApplier],
   exports: [EventsService],

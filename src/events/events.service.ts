@@ -45,7 +45,14 @@ export class EventsService {
     });
 
     if (accepted.length) {
-      const resourceIds = [...new Set(accepted.map((a) => a.event).filter(isResourceEvent).map((e) => e.resourceId))];
+      const resourceIds = [
+        ...new Set(
+          accepted
+            .map((a) => a.event)
+            .filter(isResourceEvent)
+            .map((e) => e.resourceId),
+        ),
+      ];
       const [known, stored] = await Promise.all([
         this.events.recordNew(accepted.map((a) => toRecord(a.event, now))),
         this.resources.loadMany(ALL_ACCOUNTS, resourceIds),
@@ -56,7 +63,13 @@ export class EventsService {
       const misplaced = accepted.filter((a) => owner(a) !== undefined && owner(a) !== a.event.accountId);
       for (const a of misplaced) {
         const field = { field: 'resourceId', message: 'belongs to another account' };
-        results[a.index] = { index: a.index, id: a.event.id, outcome: 'rejected', reason: `${field.field}: ${field.message}`, fields: [field] };
+        results[a.index] = {
+          index: a.index,
+          id: a.event.id,
+          outcome: 'rejected',
+          reason: `${field.field}: ${field.message}`,
+          fields: [field],
+        };
       }
       // Forget the ids of rejected events so that a corrected resend is not taken for a duplicate.
       await Promise.all(misplaced.filter((m) => !m.duplicate).map((m) => this.events.forget(m.event.accountId, [m.event.id])));
@@ -64,9 +77,19 @@ export class EventsService {
       const valid = accepted.filter((a) => !misplaced.includes(a));
       const outcomes = new Map<number, Outcome>();
       // Resources first: an account event in the same batch then re-plans them with their new state.
-      await this.applier.applyToResources(valid.filter((a) => isResourceEvent(a.event)), stored, outcomes, now);
-      await this.applier.applyToAccounts(valid.filter((a) => !isResourceEvent(a.event)), outcomes, now);
-      for (const a of valid) results[a.index] = { index: a.index, id: a.event.id, outcome: a.duplicate ? 'duplicate' : outcomes.get(a.index)! };
+      await this.applier.applyToResources(
+        valid.filter((a) => isResourceEvent(a.event)),
+        stored,
+        outcomes,
+        now,
+      );
+      await this.applier.applyToAccounts(
+        valid.filter((a) => !isResourceEvent(a.event)),
+        outcomes,
+        now,
+      );
+      for (const a of valid)
+        results[a.index] = { index: a.index, id: a.event.id, outcome: a.duplicate ? 'duplicate' : outcomes.get(a.index)! };
     }
 
     for (const outcome of ['applied', 'duplicate', 'stale', 'rejected'] as const) {

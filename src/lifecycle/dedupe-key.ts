@@ -1,4 +1,5 @@
 import { MessageType } from './message-types';
+import { isoInstant } from './zone-time';
 
 /** The one place dedupe keys and their parts are built: `subject|type|term|occurrence`. */
 export const ONCE = 'once';
@@ -9,12 +10,12 @@ export function dedupeKey(resourceId: string, type: MessageType, term: string, o
 
 /** The term of a notice planned from a resource's expiry: the ISO instant of that `expiresAt`. */
 export function expiryTerm(expiresAt: Date | null | undefined): string {
-  return expiresAt ? expiresAt.toISOString() : 'no-term';
+  return expiresAt ? isoInstant(expiresAt.getTime()) : 'no-term';
 }
 
 /** The term of an arrears notice: the bill date that started the arrears. */
 export function overdueTerm(billDate: Date): string {
-  return `overdue:${billDate.toISOString()}`;
+  return `overdue:${isoInstant(billDate.getTime())}`;
 }
 
 /** Subject of account-level notices not tied to one resource. */

@@ -2,7 +2,7 @@ import { CompiledPolicy, LevelPlan, PlannedRule, TimeRule } from './compiled-pol
 import { dedupeKey, expiryTerm, ONCE, overdueTerm } from './dedupe-key';
 import { AccountState, ResourceState } from './lifecycle.types';
 import { MessageType } from './message-types';
-import { isoDate, ZoneTime } from './zone-time';
+import { isoDate, isoInstant, ZoneTime } from './zone-time';
 
 /** The pure lifecycle planner: resource state + policy + a time window -> notices due and the next due instant. */
 export interface PlannedNotice {
@@ -49,8 +49,7 @@ interface Anchor {
 // Types that announce something still ahead; pointless once the service is stopped.
 const PRE_STOP = new Set<MessageType>(['expiry_reminder', 'autorenew_scheduled']);
 
-// scan() reports through these: planning is synchronous, and it saves an allocation per rule per resource.
-let hitIdx = -1;
+// dueIndex() reports instants through these: planning is synchronous, and it saves an allocation per rule per resource.
 let hitMs = NaN;
 let nextMs = Infinity;
 
@@ -72,14 +71,11 @@ export function planDue(input: PlanDueInput): PlanDueResult {
     const an = anchorOf(r.expiresAt.getTime(), z);
     for (const pr of plan.expiry) {
       if (!allowed(pr.rule, r, a)) continue;
-      scan(pr, an, nowMs, nowDay, z);
-      const i = hitIdx;
-      const ms = hitMs;
+      const i = dueIndex(pr, an, sinceMs, nowMs, nowDay, z);
       if (nextMs < next) next = nextMs;
-      if (i >= 0 && ms >= sinceMs && (!pr.rule.recurring || nowMs < z.toUtc(an.day + pr.windowEnd, 0))) {
-        const term = expiryTerm(r.expiresAt);
+      if (i >= 0) {
         const occ = pr.rule.recurring ? isoDate(an.day + pr.offsets[i]) : ONCE;
-        due.push(notice(r.id, pr.rule, ms, term, occ, expiryData(pr, i, plan, r, a, z)));
+        due.push(notice(r.id, pr.rule, hitMs, expiryTerm(r.expiresAt), occ, expiryData(pr, i, an, plan, r, a, z)));
       }
     }
   }
@@ -90,13 +86,11 @@ export function planDue(input: PlanDueInput): PlanDueResult {
       const at = pr.rule.anchor === 'billDate' ? a.billDate : a.overdueSince;
       if (at === null || !allowed(pr.rule, r, a)) continue;
       const an = anchorOf(at.getTime(), z);
-      scan(pr, an, nowMs, nowDay, z);
-      const i = hitIdx;
-      const ms = hitMs;
+      const i = dueIndex(pr, an, sinceMs, nowMs, nowDay, z);
       if (nextMs < next) next = nextMs;
-      if (i >= 0 && ms >= sinceMs && (!pr.rule.recurring || nowMs < z.toUtc(an.day + pr.windowEnd, 0))) {
+      if (i >= 0) {
         const occ = pr.rule.recurring ? isoDate(an.day + pr.offsets[i]) : ONCE;
-        due.push(notice(r.id, pr.rule, ms, overdueTerm(billAnchor), occ, overdueData(pr, ms, r, a)));
+        due.push(notice(r.id, pr.rule, hitMs, overdueTerm(billAnchor), occ, overdueData(pr, hitMs, r, a)));
       }
     }
   }
@@ -116,10 +110,9 @@ export function planTimeline(input: PlanTimelineInput): PlannedNotice[] {
   return out;
 }
 
-/** The instant of the plan's stop or destroy milestone for this term, when it applies to the resource. */
-export function milestoneAt(pr: PlannedRule | undefined, expiresAt: Date, r: ResourceState, a: AccountState, z: ZoneTime): Date | null {
-  if (!pr || !pr.rule.applies(r, a)) return null;
-  return new Date(occurrence(pr, 0, anchorOf(expiresAt.getTime(), z), z));
+/** The instant of the plan's stop or destroy milestone for this term, or NaN when it does not apply to the resource. */
+function milestoneMs(pr: PlannedRule | undefined, an: Anchor, r: ResourceState, a: AccountState, z: ZoneTime): number {
+  return pr && pr.rule.applies(r, a) ? occurrence(pr, 0, an, z) : NaN;
 }
 
 function allowed(rule: TimeRule, r: ResourceState, a: AccountState): boolean {
@@ -141,8 +134,11 @@ function occurrence(pr: PlannedRule, i: number, an: Anchor, z: ZoneTime): number
   return ms;
 }
 
-/** Latest occurrence <= now (hitIdx, hitMs) and the first after now (nextMs), by binary search on the local day. */
-function scan(pr: PlannedRule, an: Anchor, nowMs: number, nowDay: number, z: ZoneTime): void {
+/**
+ * Index of the occurrence due in [since, now] (its instant in hitMs), or -1; the first occurrence after now goes
+ * to nextMs. Only the latest occurrence <= now can be due, and a recurring one only until its window is over.
+ */
+function dueIndex(pr: PlannedRule, an: Anchor, sinceMs: number, nowMs: number, nowDay: number, z: ZoneTime): number {
   const offs = pr.offsets;
   // Occurrences never land on a local day before their offset's, so those after today's offset are after now.
   let lo = 0;
@@ -162,9 +158,10 @@ function scan(pr: PlannedRule, an: Anchor, nowMs: number, nowDay: number, z: Zon
     next = ms;
     i--;
   }
-  hitIdx = i;
-  hitMs = ms;
   nextMs = next;
+  hitMs = ms;
+  if (i < 0 || ms < sinceMs) return -1;
+  return pr.rule.recurring && nowMs >= z.toUtc(an.day + pr.windowEnd, 0) ? -1 : i;
 }
 
 function notice(
@@ -186,35 +183,35 @@ function notice(
   };
 }
 
-function expiryData(pr: PlannedRule, i: number, plan: LevelPlan, r: ResourceState, a: AccountState, z: ZoneTime) {
-  const data: Record<string, unknown> = { ...resourceFacts(r), expiresAt: r.expiresAt!.toISOString() };
+function expiryData(pr: PlannedRule, i: number, an: Anchor, plan: LevelPlan, r: ResourceState, a: AccountState, z: ZoneTime) {
+  // Built field by field, no spreads: this runs for every notice of a bulk pass.
+  const data: Record<string, unknown> = { resourceId: r.id, resourceName: r.name, product: r.product, region: r.region };
+  data.expiresAt = isoInstant(an.ms);
   if (pr.rule.hoursMs === null) {
     const day = pr.offsets[i];
     data.day = day;
-    data.daysLeft = Math.max(0, -day);
-    data.daysSince = Math.max(0, day);
+    data.daysLeft = day < 0 ? -day : 0;
+    data.daysSince = day > 0 ? day : 0;
   }
-  const stop = milestoneAt(plan.stop, r.expiresAt!, r, a, z);
-  const destroy = milestoneAt(plan.destroy, r.expiresAt!, r, a, z);
-  if (stop) data.stopAt = stop.toISOString();
-  if (destroy) data.destroyAt = destroy.toISOString();
+  const stop = milestoneMs(plan.stop, an, r, a, z);
+  const destroy = milestoneMs(plan.destroy, an, r, a, z);
+  if (!Number.isNaN(stop)) data.stopAt = isoInstant(stop);
+  if (!Number.isNaN(destroy)) data.destroyAt = isoInstant(destroy);
   if (plan.level !== null) {
     data.customerLevel = plan.level;
     data.graceDays = plan.graceDays;
     data.retentionDays = plan.retentionDays;
-    if (stop) data.graceEndsAt = stop.toISOString();
+    if (!Number.isNaN(stop)) data.graceEndsAt = data.stopAt;
   }
   return pr.rule.data ? Object.assign(data, pr.rule.data) : data;
 }
 
 function overdueData(pr: PlannedRule, dueMs: number, r: ResourceState, a: AccountState) {
-  const data: Record<string, unknown> = {
-    ...resourceFacts(r),
-    reason: 'overdue',
-    billDate: a.billDate?.toISOString() ?? null,
-    overdueSince: a.overdueSince?.toISOString() ?? null,
-  };
-  if (pr.rule.type === 'service_stopped') data.stopAt = new Date(dueMs).toISOString();
+  const data: Record<string, unknown> = { resourceId: r.id, resourceName: r.name, product: r.product, region: r.region };
+  data.reason = 'overdue';
+  data.billDate = a.billDate ? isoInstant(a.billDate.getTime()) : null;
+  data.overdueSince = a.overdueSince ? isoInstant(a.overdueSince.getTime()) : null;
+  if (pr.rule.type === 'service_stopped') data.stopAt = isoInstant(dueMs);
   return pr.rule.data ? Object.assign(data, pr.rule.data) : data;
 }
 

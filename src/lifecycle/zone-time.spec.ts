@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
-import { DAY_MS, dayOf, isoDate, parseClock, zoneTime } from './zone-time';
+import { DAY_MS, dayOf, isoDate, isoInstant, parseClock, zoneTime } from './zone-time';
 
 const ZONES = ['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Australia/Adelaide', 'Asia/Kolkata', 'Pacific/Chatham', 'UTC'];
 const RANGE = { min: Date.parse('2000-01-01T00:00:00Z'), max: Date.parse('2040-01-01T00:00:00Z') };
@@ -55,6 +55,14 @@ describe('ZoneTime', () => {
     expect(isoDate(dayOf('2026-12-01'))).toBe('2026-12-01');
     expect(dayOf('2026-12-02') - dayOf('2026-12-01')).toBe(1);
     expect(DAY_MS).toBe(86_400_000);
+  });
+
+  it('formats instants exactly like Date#toISOString', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -8.64e15, max: 8.64e15 }), (ms) => expect(isoInstant(ms)).toBe(new Date(ms).toISOString())),
+      { numRuns: 5000 },
+    );
+    expect(isoInstant(Date.parse('2026-12-01T02:30:00.007Z'))).toBe('2026-12-01T02:30:00.007Z');
   });
 
   it('rejects an unknown zone', () => {

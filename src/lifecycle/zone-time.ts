@@ -23,6 +23,24 @@ export function isoDate(day: number): string {
   return s;
 }
 
+const PAD2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+const YEAR_0 = Date.UTC(0, 0, 1);
+const YEAR_10000 = Date.UTC(10000, 0, 1);
+
+/** Same string as `new Date(ms).toISOString()`, several times faster (Date#toISOString dominates notice building). */
+export function isoInstant(ms: number): string {
+  if (!(ms >= YEAR_0 && ms < YEAR_10000)) return new Date(ms).toISOString();
+  const day = Math.floor(ms / DAY_MS);
+  let rest = ms - day * DAY_MS;
+  const h = Math.floor(rest / HOUR_MS);
+  rest -= h * HOUR_MS;
+  const m = Math.floor(rest / MINUTE_MS);
+  rest -= m * MINUTE_MS;
+  const sec = Math.floor(rest / 1000);
+  return `${isoDate(day)}T${PAD2[h]}:${PAD2[m]}:${PAD2[sec]}.${PAD3[rest - sec * 1000]}Z`;
+}
+
 /** Day number of an ISO date `YYYY-MM-DD`. */
 export function dayOf(iso: string): number {
   return Math.floor(Date.parse(`${iso}T00:00:00Z`) / DAY_MS);

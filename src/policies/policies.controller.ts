@@ -23,7 +23,9 @@ export class PoliciesController {
   @Auth('service', 'member')
   @ApiOperation({ summary: 'Every product policy with its version and time zone' })
   list() {
-    return this.policies.list().map((p) => ({ product: p.product, name: p.name, version: p.version, timeZone: p.timeZone, source: p.source }));
+    return this.policies
+      .list()
+      .map((p) => ({ product: p.product, name: p.name, version: p.version, timeZone: p.timeZone, source: p.source }));
   }
 
   @Get(':product')
@@ -42,6 +44,14 @@ export class PoliciesController {
           policy,
         }).map((n) => ({ type: n.type, dueAt: n.dueAt, local: localIso(n.dueAt, policy.timeZone) }))
       : undefined;
-    return { product: policy.product, name: policy.name, version: policy.version, timeZone: policy.timeZone, source: policy.source, policy: policy.doc, calendar };
+    return {
+      product: policy.product,
+      name: policy.name,
+      version: policy.version,
+      timeZone: policy.timeZone,
+      source: policy.source,
+      policy: policy.doc,
+      calendar,
+    };
   }
 }

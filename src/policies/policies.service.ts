@@ -10,7 +10,11 @@ export class PoliciesService {
 
   constructor(@Inject(CONFIG) config: Config) {
     this.set = loadPolicies(config.policiesDir);
-    this.logger.log(`loaded ${this.set.list().length} policies: ${this.list().map((p) => `${p.product} v${p.version}`).join(', ')}`);
+    this.logger.log(
+      `loaded ${this.set.list().length} policies: ${this.list()
+        .map((p) => `${p.product} v${p.version}`)
+        .join(', ')}`,
+    );
   }
 
   get(product: string | null): CompiledPolicy | undefined {

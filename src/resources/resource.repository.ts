@@ -92,7 +92,18 @@ export class ResourceRepository {
     const ops: AnyBulkWriteOperation<ResourceDoc>[] = writes.map(({ state, expectedRev, nextDueAt, policyVersion }) => {
       const { id, ...fields } = state;
       if (expectedRev === null) {
-        const document = { _id: id, ...fields, rev: 1, nextDueAt, policyVersion, leaseUntil: null, leaseToken: null, writeToken, createdAt: now, updatedAt: now };
+        const document = {
+          _id: id,
+          ...fields,
+          rev: 1,
+          nextDueAt,
+          policyVersion,
+          leaseUntil: null,
+          leaseToken: null,
+          writeToken,
+          createdAt: now,
+          updatedAt: now,
+        };
         return { insertOne: { document } };
       }
       return {
@@ -139,7 +150,14 @@ export class ResourceRepository {
     const ops: AnyBulkWriteOperation<ResourceDoc>[] = plans.map((p) => ({
       updateOne: {
         filter: { _id: p.id, accountId: p.accountId, rev: p.rev, ...(p.leaseToken ? { leaseToken: p.leaseToken } : {}) },
-        update: { $set: { nextDueAt: p.nextDueAt, policyVersion: p.policyVersion, updatedAt: now, ...(p.leaseToken ? { leaseUntil: null, leaseToken: null } : {}) } },
+        update: {
+          $set: {
+            nextDueAt: p.nextDueAt,
+            policyVersion: p.policyVersion,
+            updatedAt: now,
+            ...(p.leaseToken ? { leaseUntil: null, leaseToken: null } : {}),
+          },
+        },
       },
     }));
     const misses = await bulkMisses(collectionOf(this.resources), ops);

@@ -1,7 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Account } from '../accounts/account.repository';
 import { CONFIG, Config } from '../config/config';
-import { AccountState, CompiledPolicy, eventNotices, LifecycleEvent, MESSAGE_TYPE_SPECS, planDue, PlannedNotice, planTimeline, ResourceState } from '../lifecycle';
+import {
+  AccountState,
+  CompiledPolicy,
+  eventNotices,
+  LifecycleEvent,
+  MESSAGE_TYPE_SPECS,
+  planDue,
+  PlannedNotice,
+  planTimeline,
+  ResourceState,
+} from '../lifecycle';
 import type { NoticeDoc } from '../notices/notice.schema';
 import { PoliciesService } from '../policies/policies.service';
 
@@ -46,14 +56,27 @@ export class PlanningService {
     const policy = this.policyFor(resource);
     if (!policy) return { notices: [], nextDueAt: null, policyVersion: null };
     const { due, nextDueAt } = planDue({ resource, account, policy, since, now });
-    return { notices: due.map((n) => this.toDoc(n, resource, account.id, policy, 'schedule', now)), nextDueAt, policyVersion: policy.version };
+    return {
+      notices: due.map((n) => this.toDoc(n, resource, account.id, policy, 'schedule', now)),
+      nextDueAt,
+      policyVersion: policy.version,
+    };
   }
 
   /** Notices an event causes at once; account-level ones carry no resource id and share one key per account. */
-  forEvent(event: LifecycleEvent, before: ResourceState | null, after: ResourceState, account: AccountState, accountBefore: AccountState | null, now: Date): NoticeDoc[] {
+  forEvent(
+    event: LifecycleEvent,
+    before: ResourceState | null,
+    after: ResourceState,
+    account: AccountState,
+    accountBefore: AccountState | null,
+    now: Date,
+  ): NoticeDoc[] {
     const policy = this.policyFor(after);
     if (!policy) return [];
-    return eventNotices({ event, before, after, account, accountBefore, policy, now }).map((n) => this.toDoc(n, after, account.id, policy, 'event', now));
+    return eventNotices({ event, before, after, account, accountBefore, policy, now }).map((n) =>
+      this.toDoc(n, after, account.id, policy, 'event', now),
+    );
   }
 
   /** Every notice of the current term from `from` on, by the same planner the scheduler runs. */
@@ -62,7 +85,14 @@ export class PlanningService {
     return policy ? planTimeline({ resource, account, policy, from }) : [];
   }
 
-  private toDoc(n: PlannedNotice, resource: ResourceState, accountId: string, policy: CompiledPolicy, source: NoticeDoc['source'], now: Date): NoticeDoc {
+  private toDoc(
+    n: PlannedNotice,
+    resource: ResourceState,
+    accountId: string,
+    policy: CompiledPolicy,
+    source: NoticeDoc['source'],
+    now: Date,
+  ): NoticeDoc {
     const accountLevel = n.dedupeKey.startsWith('account:');
     return {
       _id: n.dedupeKey,

@@ -16,7 +16,8 @@ export class SchedulerRunner implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     if (!this.config.scheduler.enabled) return;
-    const tick = () => this.scheduler.runPass().catch((err) => this.logger.error({ err }, 'scheduler pass failed; retrying on the next tick'));
+    const tick = () =>
+      this.scheduler.runPass().catch((err) => this.logger.error({ err }, 'scheduler pass failed; retrying on the next tick'));
     this.registry.addInterval('scheduler-pass', setInterval(tick, this.config.scheduler.intervalMs));
     // Catch up at once after a restart rather than one interval later.
     setImmediate(tick);

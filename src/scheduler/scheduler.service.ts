@@ -46,7 +46,12 @@ export class SchedulerService {
     const now = this.clock.now();
     const stats: PassStats = { claimed: 0, produced: 0, batches: 0, durationMs: 0 };
     for (;;) {
-      const { token, resources } = await this.resources.claimDue(now, this.wall.now(), this.config.leaseMs, this.config.scheduler.batchSize);
+      const { token, resources } = await this.resources.claimDue(
+        now,
+        this.wall.now(),
+        this.config.leaseMs,
+        this.config.scheduler.batchSize,
+      );
       if (resources.length === 0) break;
       stats.batches++;
       stats.claimed += resources.length;
@@ -56,14 +61,22 @@ export class SchedulerService {
         const account = this.planning.accountState(doc.accountId, accounts.get(doc.accountId));
         const plan = this.planning.plan(resourceStateOf(doc), account, doc.nextDueAt ?? FROM_THE_START, now);
         for (const n of plan.notices) notices.push(n);
-        return { id: doc.id, accountId: doc.accountId, rev: doc.rev, nextDueAt: plan.nextDueAt, policyVersion: plan.policyVersion, leaseToken: token };
+        return {
+          id: doc.id,
+          accountId: doc.accountId,
+          rev: doc.rev,
+          nextDueAt: plan.nextDueAt,
+          policyVersion: plan.policyVersion,
+          leaseToken: token,
+        };
       });
       // Notices first: if the process dies before the plans are stored, the lease lapses and the next pass redoes this batch, harmlessly.
       stats.produced += await this.notices.insertNew(notices);
       await this.resources.writePlans(plans, now);
     }
     stats.durationMs = Math.round(performance.now() - started);
-    if (stats.claimed) this.logger.log(`pass: ${stats.claimed} resources due, ${stats.produced} notices produced in ${stats.durationMs} ms`);
+    if (stats.claimed)
+      this.logger.log(`pass: ${stats.claimed} resources due, ${stats.produced} notices produced in ${stats.durationMs} ms`);
     return stats;
   }
 }

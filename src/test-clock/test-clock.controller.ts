@@ -6,7 +6,12 @@ import { Auth } from '../common/auth/auth.decorators';
 import { Clock, ControllableClock } from '../common/clock';
 import { openApiSchema, ZodPipe } from '../common/validation';
 
-const isoDuration = z.string().refine((v) => Duration.fromISO(v).isValid && Duration.fromISO(v).toMillis() >= 0, 'must be a non-negative ISO 8601 duration such as PT1H or P1D');
+const isoDuration = z
+  .string()
+  .refine(
+    (v) => Duration.fromISO(v).isValid && Duration.fromISO(v).toMillis() >= 0,
+    'must be a non-negative ISO 8601 duration such as PT1H or P1D',
+  );
 const setClock = z
   .object({
     now: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with an offset' }).optional(),

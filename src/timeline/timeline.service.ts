@@ -41,9 +41,16 @@ export class TimelineService {
     const zone = policy?.timeZone ?? (await this.accounts.get(doc.accountId))?.timeZone ?? 'UTC';
     const account = this.planning.accountState(doc.accountId, await this.accounts.get(doc.accountId));
     const produced = await this.notices.forResource(doc.accountId, doc.id);
-    const summaries = this.deliveries ? await this.deliveries.summarise(doc.accountId, produced.map((n) => n.id)) : new Map();
+    const summaries = this.deliveries
+      ? await this.deliveries.summarise(
+          doc.accountId,
+          produced.map((n) => n.id),
+        )
+      : new Map();
     const producedKeys = new Set(produced.map((n) => n.id));
-    const planned = this.planning.timeline(state, account, now).filter((n) => n.dueAt.getTime() > now.getTime() && !producedKeys.has(n.dedupeKey));
+    const planned = this.planning
+      .timeline(state, account, now)
+      .filter((n) => n.dueAt.getTime() > now.getTime() && !producedKeys.has(n.dedupeKey));
     return {
       resource: resourceView(doc),
       policy: policy ? { product: policy.product, version: policy.version, timeZone: policy.timeZone } : null,
@@ -61,7 +68,15 @@ export class TimelineService {
         data: n.data,
         deliveries: summaries.get(n.id) ?? {},
       })),
-      planned: planned.map((n) => ({ id: n.dedupeKey, type: n.type, dueAt: n.dueAt, local: localIso(n.dueAt, zone), term: n.term, occurrence: n.occurrence, data: n.data })),
+      planned: planned.map((n) => ({
+        id: n.dedupeKey,
+        type: n.type,
+        dueAt: n.dueAt,
+        local: localIso(n.dueAt, zone),
+        term: n.term,
+        occurrence: n.occurrence,
+        data: n.data,
+      })),
     };
   }
 }

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { startTestApp, TestApp } from '../support/app';
 
 const ZONE = 'Asia/Shanghai';
-const local = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toFormat("MM-dd HH:mm");
+const local = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toFormat('MM-dd HH:mm');
 
 /** Walks the test clock hour by hour from `from` to `to`, running a scheduler pass at each step. */
 async function walk(t: TestApp, from: string, to: string, at?: Record<string, () => Promise<void>>) {
@@ -60,7 +60,14 @@ describe('a TPNS resource from purchase to destruction, over HTTP with the test 
         await t.http().post('/v1/events').set(t.serviceKey).send(purchase('push-2')).expect(200);
       },
       '2026-11-28T12:30:00.000+08:00': async () => {
-        const renewal = { id: 'push-2-renewed', type: 'resource.renewed', occurredAt: '2026-11-28T12:00:00+08:00', accountId: 'acc-tpns', resourceId: 'push-2', data: { expiresAt: '2027-12-01T10:30:00+08:00' } };
+        const renewal = {
+          id: 'push-2-renewed',
+          type: 'resource.renewed',
+          occurredAt: '2026-11-28T12:00:00+08:00',
+          accountId: 'acc-tpns',
+          resourceId: 'push-2',
+          data: { expiresAt: '2027-12-01T10:30:00+08:00' },
+        };
         await t.http().post('/v1/events').set(t.serviceKey).send(renewal).expect(200);
       },
     });

@@ -22,7 +22,12 @@ describe('service shell', () => {
     await t.http().get('/docs').redirects(1).expect(200);
     const doc = await t.http().get('/docs/openapi.json').expect(200);
     expect(Object.keys(doc.body.paths)).toEqual(
-      expect.arrayContaining(['/v1/events', '/v1/resources/{resourceId}', '/v1/accounts/{accountId}', '/v1/accounts/{accountId}/members/{memberId}']),
+      expect.arrayContaining([
+        '/v1/events',
+        '/v1/resources/{resourceId}',
+        '/v1/accounts/{accountId}',
+        '/v1/accounts/{accountId}/members/{memberId}',
+      ]),
     );
     expect(doc.body.components.securitySchemes).toHaveProperty('apiKey');
   });
@@ -86,7 +91,11 @@ describe('errors and logs', () => {
     await app.init();
     const request = (await import('supertest')).default;
     try {
-      const res = await request(app.getHttpServer()).get('/boom').set('X-Api-Key', 'herald-dev-key').set('Authorization', 'Bearer abc.def.ghi').expect(500);
+      const res = await request(app.getHttpServer())
+        .get('/boom')
+        .set('X-Api-Key', 'herald-dev-key')
+        .set('Authorization', 'Bearer abc.def.ghi')
+        .expect(500);
       expect(res.body).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'internal error', errorId: expect.any(String) });
       expect(JSON.stringify(res.body)).not.toContain('secret internal detail');
       await new Promise((r) => setTimeout(r, 50));

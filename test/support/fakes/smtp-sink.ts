@@ -34,7 +34,11 @@ export class SmtpSink {
   }
 
   /** The next `count` messages are answered with `code` after DATA (e.g. 451, 550). */
-  failNext(count: number, code: number, message = code >= 500 ? 'Requested action not taken: mailbox unavailable' : 'Try again later'): void {
+  failNext(
+    count: number,
+    code: number,
+    message = code >= 500 ? 'Requested action not taken: mailbox unavailable' : 'Try again later',
+  ): void {
     for (let i = 0; i < count; i++) this.failures.push({ code, message });
   }
 

@@ -88,14 +88,24 @@ export class TwilioFake {
 
     if (!match || req.method !== 'POST') return sendJson(res, 404, twilioError(404, 20404, `The requested resource ${path} was not found`));
     if (!authorized) {
-      return sendJson(res, 401, { ...twilioError(401, 20003, 'Authenticate'), detail: 'Your AccountSid or AuthToken was incorrect.' }, {
-        'WWW-Authenticate': 'Basic realm="Twilio API"',
-      });
+      return sendJson(
+        res,
+        401,
+        { ...twilioError(401, 20003, 'Authenticate'), detail: 'Your AccountSid or AuthToken was incorrect.' },
+        {
+          'WWW-Authenticate': 'Basic realm="Twilio API"',
+        },
+      );
     }
     const failure = this.failures.shift();
     if (failure?.status === 429) {
       const retryAfter = 'retryAfterSeconds' in failure && failure.retryAfterSeconds !== undefined;
-      return sendJson(res, 429, twilioError(429, 20429, 'Too Many Requests'), retryAfter ? { 'Retry-After': String(failure.retryAfterSeconds) } : {});
+      return sendJson(
+        res,
+        429,
+        twilioError(429, 20429, 'Too Many Requests'),
+        retryAfter ? { 'Retry-After': String(failure.retryAfterSeconds) } : {},
+      );
     }
     if (failure && 'code' in failure) return sendJson(res, failure.status, twilioError(failure.status, failure.code, failure.message));
     if (!/^application\/x-www-form-urlencoded/.test(req.headers['content-type'] ?? '')) {
@@ -125,7 +135,7 @@ export class TwilioFake {
       from,
       messaging_service_sid: null,
       num_media: '0',
-      num_segments: String(Math.max(1, Math.ceil([...body].length / 160))),
+      num_segments: '1',
       price: null,
       price_unit: 'USD',
       sid,

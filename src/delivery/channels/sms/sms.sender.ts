@@ -42,7 +42,9 @@ export function classifyTwilioError(err: unknown, retryAfterMs?: number): SendRe
   const code = typeof e.code === 'number' ? e.code : undefined;
   const response = { httpStatus: e.status, code, message: error, moreInfo: e.moreInfo };
   const withCode = { error, code: code ?? e.status, response };
-  if (e.status === 429 || e.status >= 500) return { outcome: 'transient', ...withCode, ...(retryAfterMs !== undefined && { retryAfterMs }) };
+  if (e.status === 429 || e.status >= 500) {
+    return { outcome: 'transient', ...withCode, ...(retryAfterMs !== undefined && { retryAfterMs }) };
+  }
   if (isPermanentTwilioCode(code)) return { outcome: 'permanent', ...withCode };
   if (e.status === 401 || (code !== undefined && CREDENTIAL_CODES.has(code))) return { outcome: 'transient', ...withCode };
   return { outcome: e.status >= 400 ? 'permanent' : 'transient', ...withCode };

@@ -40,10 +40,14 @@ export function classifyWeChatAnswer(body: WeChatBody, quotaRetryAfterMs: number
 function failure(err: unknown, quotaRetryAfterMs: number): SendResult {
   if (err instanceof WeChatApiError) {
     const response = { errcode: err.errcode, errmsg: err.errmsg };
-    if (err.errcode === QUOTA_REACHED) return { outcome: 'deferred', error: err.message, code: err.errcode, retryAfterMs: quotaRetryAfterMs, response };
+    if (err.errcode === QUOTA_REACHED) {
+      return { outcome: 'deferred', error: err.message, code: err.errcode, retryAfterMs: quotaRetryAfterMs, response };
+    }
     return { outcome: 'transient', error: err.message, code: err.errcode, response };
   }
-  if (err instanceof WeChatHttpError) return { outcome: 'transient', error: err.message, code: err.status, response: err.status && { httpStatus: err.status } };
+  if (err instanceof WeChatHttpError) {
+    return { outcome: 'transient', error: err.message, code: err.status, response: err.status && { httpStatus: err.status } };
+  }
   return { outcome: 'transient', error: errorText(err) };
 }
 

@@ -1,0 +1,145 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { close, listen, readBody, sendJson } from './http';
+
+export interface WeChatFakeMessage {
+  msgid: number;
+  touser: string;
+  template_id: string;
+  url?: string;
+  client_msg_id?: string;
+  data: Record<string, { value: string }>;
+  accessToken: string;
+}
+
+const ERRMSG: Record<number, string> = {
+  [-1]: 'system error',
+  40001: 'invalid credential, access_token is invalid or not latest',
+  40003: 'invalid openid',
+  40037: 'invalid template_id',
+  43004: 'require subscribe',
+  43101: 'user refuse to accept the msg',
+  45009: 'reach max api daily quota limit',
+  47003: 'argument invalid!',
+};
+const rid = () => `rid: ${randomBytes(4).toString('hex')}-${randomBytes(4).toString('hex')}`;
+const wxError = (errcode: number, errmsg = ERRMSG[errcode] ?? 'error') => ({ errcode, errmsg: `${errmsg} ${rid()}` });
+
+/**
+ * A local stand-in for the official-account API: `cgi-bin/stable_token`, `cgi-bin/token` and
+ * `cgi-bin/message/template/send`. Like WeChat it answers HTTP 200 with `errcode` in the body, rejects unknown or
+ * revoked tokens with 40001, checks `thing` lengths (47003), and drops a repeated `client_msg_id`.
+ */
+export class WeChatFake {
+  readonly delivered: WeChatFakeMessage[] = [];
+  /** client_msg_ids sent again after they were delivered; WeChat did not deliver them twice. */
+  readonly duplicates: string[] = [];
+  tokenFetches = 0;
+  sendRequests = 0;
+  readonly issuedTokens: string[] = [];
+  private current: string | null = null;
+  private readonly valid = new Set<string>();
+  private readonly byClientMsgId = new Map<string, number>();
+  private script: number[] = [];
+  private nextMsgId = 3_100_000_001;
+  private port = 0;
+  private readonly server: Server;
+
+  private constructor(
+    readonly appId: string,
+    readonly appSecret: string,
+    private readonly expiresIn: number,
+  ) {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch(() => sendJson(res, 500, { errcode: -1, errmsg: 'system error' }));
+    });
+  }
+
+  static async start(appId: string, appSecret: string, options: { expiresIn?: number } = {}): Promise<WeChatFake> {
+    const fake = new WeChatFake(appId, appSecret, options.expiresIn ?? 7200);
+    fake.port = await listen(fake.server);
+    return fake;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** The next template sends answer these errcodes in turn; 40001 also revokes the token, as when it was replaced elsewhere. */
+  failNextSends(...errcodes: number[]): void {
+    this.script.push(...errcodes);
+  }
+
+  /** Every issued token stops working (WeChat's 2-hour expiry, or a force_refresh by someone else). */
+  revokeTokens(): void {
+    this.valid.clear();
+    this.current = null;
+  }
+
+  stop(): Promise<void> {
+    return close(this.server);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const raw = await readBody(req);
+    if (url.pathname === '/cgi-bin/stable_token' && req.method === 'POST') {
+      const body = JSON.parse(raw || '{}') as { grant_type?: string; appid?: string; secret?: string; force_refresh?: boolean };
+      return this.token(res, body.grant_type, body.appid, body.secret, body.force_refresh === true);
+    }
+    if (url.pathname === '/cgi-bin/token' && req.method === 'GET') {
+      const q = url.searchParams;
+      // The classic endpoint replaces the token on every call.
+      return this.token(res, q.get('grant_type') ?? undefined, q.get('appid') ?? undefined, q.get('secret') ?? undefined, true);
+    }
+    if (url.pathname === '/cgi-bin/message/template/send' && req.method === 'POST') {
+      return this.send(res, url.searchParams.get('access_token'), raw);
+    }
+    sendJson(res, 404, { errcode: 404, errmsg: 'not found' });
+  }
+
+  private token(res: ServerResponse, grantType?: string, appid?: string, secret?: string, refresh = false): void {
+    this.tokenFetches++;
+    if (grantType !== 'client_credential') return sendJson(res, 200, wxError(40002, 'invalid grant_type'));
+    if (appid !== this.appId) return sendJson(res, 200, wxError(40013, 'invalid appid'));
+    if (secret !== this.appSecret) return sendJson(res, 200, wxError(40125, 'invalid appsecret'));
+    if (refresh || !this.current) {
+      this.revokeTokens();
+      this.current = `FAKE_TOKEN_${randomBytes(24).toString('hex')}`;
+      this.valid.add(this.current);
+      this.issuedTokens.push(this.current);
+    }
+    sendJson(res, 200, { access_token: this.current, expires_in: this.expiresIn });
+  }
+
+  private send(res: ServerResponse, token: string | null, raw: string): void {
+    this.sendRequests++;
+    if (!token) return sendJson(res, 200, wxError(41001, 'access_token missing'));
+    if (!this.valid.has(token)) return sendJson(res, 200, wxError(40001));
+    const scripted = this.script.shift();
+    if (scripted !== undefined) {
+      if (scripted === 40001) this.revokeTokens();
+      return sendJson(res, 200, wxError(scripted));
+    }
+    let body: Omit<WeChatFakeMessage, 'msgid' | 'accessToken'>;
+    try {
+      body = JSON.parse(raw) as typeof body;
+    } catch {
+      return sendJson(res, 200, wxError(47001, 'data format error'));
+    }
+    if (!body.touser || !body.template_id || typeof body.data !== 'object') return sendJson(res, 200, wxError(47001, 'data format error'));
+    for (const [key, field] of Object.entries(body.data)) {
+      if (/^thing\d*$/.test(key) && [...(field?.value ?? '')].length > 20)
+        return sendJson(res, 200, wxError(47003, `argument invalid! data.${key}.value invalid`));
+    }
+    const repeated = body.client_msg_id === undefined ? undefined : this.byClientMsgId.get(body.client_msg_id);
+    if (repeated !== undefined) {
+      this.duplicates.push(body.client_msg_id!);
+      return sendJson(res, 200, { errcode: 0, errmsg: 'ok', msgid: repeated });
+    }
+    const msgid = this.nextMsgId++;
+    if (body.client_msg_id !== undefined) this.byClientMsgId.set(body.client_msg_id, msgid);
+    this.delivered.push({ ...body, msgid, accessToken: token });
+    sendJson(res, 200, { errcode: 0, errmsg: 'ok', msgid });
+  }
+}
