@@ -18,6 +18,10 @@ import { PoliciesModule } from './policies/policies.module';
 import { SchedulerModule } from './scheduler/scheduler.module';
 import { TestClockModule } from './test-clock/test-clock.module';
 import { TimelineModule } from './timeline/timeline.module';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+import { InboxModule } from './inbox/inbox.module';
+import { DeliveryModule } from './delivery/delivery.module';
+import { PreferencesModule } from './preferences/preferences.module';
 import { ScheduleModule } from '@nestjs/schedule';
 
 @Module({})
@@ -42,6 +46,10 @@ export class AppModule {
         PoliciesModule,
         SchedulerModule,
         TimelineModule,
+        SubscriptionsModule,
+        InboxModule,
+        DeliveryModule,
+        PreferencesModule,
         ScheduleModule.forRoot(),
         ...(config.testClockEnabled ? [TestClockModule] : []),
         ...(config.env === 'development' ? [DevModule] : []),

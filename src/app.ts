@@ -27,6 +27,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   );
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: config.bodyLimit });
+  app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
   app.disable('x-powered-by');
   app.enableShutdownHooks();
 

@@ -9,9 +9,12 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time
 
 const contact = <S extends z.ZodType<string>>(value: S) => z.object({ value, verified: z.boolean().optional() }).nullable().optional();
 
+export const emailValue = z.email({ error: 'must be an email address' });
+export const phoneValue = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +8613800138000');
+
 export const contactsInput = z.object({
-  email: contact(z.email({ error: 'must be an email address' })),
-  phone: contact(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +8613800138000')),
+  email: contact(emailValue),
+  phone: contact(phoneValue),
   wechat: contact(z.string().regex(/^[A-Za-z0-9_-]{6,64}$/, 'must be a WeChat openid')),
 });
 

@@ -55,4 +55,11 @@ export class GroupRepository {
   async removeMember(accountId: string, memberId: string, now: Date): Promise<void> {
     await this.groups.updateMany({ accountId, memberIds: memberId }, { $pull: { memberIds: memberId }, $set: { updatedAt: now } });
   }
+
+  async listMany(accountIds: string[]): Promise<Map<string, Group[]>> {
+    const docs = await this.groups.find({ accountId: { $in: accountIds } }).lean<GroupDoc[]>();
+    const out = new Map<string, Group[]>(accountIds.map((id) => [id, []]));
+    for (const d of docs) out.get(d.accountId)?.push(plain(d));
+    return out;
+  }
 }

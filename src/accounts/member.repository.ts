@@ -5,7 +5,8 @@ import { collectionOf, plain, Plain } from '../database/plain';
 import { MEMBER, MemberDoc } from './member.schema';
 
 export type Member = Plain<MemberDoc>;
-export type MemberFields = Omit<MemberDoc, '_id' | 'accountId' | 'createdAt' | 'updatedAt'>;
+export type MemberFields = Omit<MemberDoc, '_id' | 'accountId' | 'createdAt' | 'updatedAt' | 'mutedChannels' | 'verification'> &
+  Partial<Pick<MemberDoc, 'mutedChannels' | 'verification'>>;
 
 @Injectable()
 export class MemberRepository {
@@ -28,7 +29,15 @@ export class MemberRepository {
   /** Inserts a member; false when the id is already taken. */
   async insert(accountId: string, memberId: string, fields: MemberFields, now: Date): Promise<boolean> {
     try {
-      await collectionOf(this.members).insertOne({ _id: memberId, accountId, ...fields, createdAt: now, updatedAt: now });
+      await collectionOf(this.members).insertOne({
+        _id: memberId,
+        accountId,
+        mutedChannels: {},
+        verification: {},
+        ...fields,
+        createdAt: now,
+        updatedAt: now,
+      });
       return true;
     } catch (err) {
       if ((err as { code?: number }).code === 11000) return false;
@@ -46,5 +55,21 @@ export class MemberRepository {
   async delete(accountId: string, memberId: string): Promise<boolean> {
     const res = await this.members.deleteOne({ _id: memberId, accountId });
     return res.deletedCount === 1;
+  }
+
+  async listMany(accountIds: string[]): Promise<Map<string, Member[]>> {
+    const docs = await this.members.find({ accountId: { $in: accountIds } }).lean<MemberDoc[]>();
+    const out = new Map<string, Member[]>(accountIds.map((id) => [id, []]));
+    for (const d of docs) out.get(d.accountId)?.push(plain(d));
+    return out;
+  }
+
+  /** Counts one try at a verification code unless the limit is reached; false when it is. */
+  async countVerificationAttempt(accountId: string, memberId: string, kind: 'email' | 'phone', limit: number): Promise<boolean> {
+    const res = await this.members.updateOne(
+      { _id: memberId, accountId, [`verification.${kind}.attempts`]: { $lt: limit } },
+      { $inc: { [`verification.${kind}.attempts`]: 1 } },
+    );
+    return res.matchedCount === 1;
   }
 }

@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import { ROLES, type Role } from '../lifecycle/message-types';
+import { ROLES, type Channel, type MessageType, type Role } from '../lifecycle/message-types';
 
 export const MEMBER = 'Member';
 export const LOCALES = ['zh-CN', 'en-US'] as const;
@@ -22,6 +22,10 @@ export interface MemberDoc {
   timeZone: string;
   /** Local "HH:mm" bounds; the window may cross midnight (22:00–08:00). */
   quietHours: { start: string; end: string } | null;
+  /** Channels the member switched off, per message type (never a type's mandatory channel). */
+  mutedChannels: Partial<Record<MessageType, Channel[]>>;
+  /** Pending contact verifications: a hash of the code sent, when it expires and how many tries were used. */
+  verification: Partial<Record<'email' | 'phone', { codeHash: string; value: string; expiresAt: Date; attempts: number; sentAt: Date }>>;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -46,6 +50,8 @@ export const MemberSchema = new Schema<MemberDoc>(
     locale: { type: String, enum: LOCALES, default: 'zh-CN' },
     timeZone: { type: String, required: true },
     quietHours: { type: new Schema({ start: String, end: String }, { _id: false }), default: null },
+    mutedChannels: { type: Schema.Types.Mixed, default: {} },
+    verification: { type: Schema.Types.Mixed, default: {} },
     createdAt: Date,
     updatedAt: Date,
   },

@@ -50,6 +50,18 @@ const schema = z.object({
   SCHEDULER_INTERVAL_MS: int(100, 3_600_000).default(10_000),
   SCHEDULER_BATCH_SIZE: int(1, 10_000).default(500),
   LEASE_MS: int(1_000, 3_600_000).default(60_000),
+  PUBLIC_URL: url(/^https?:$/, 'http(s)://').optional(),
+  DELIVERY_ENABLED: bool.default(true),
+  DELIVERY_INTERVAL_MS: int(50, 600_000).default(1_000),
+  DELIVERY_BATCH_SIZE: int(1, 5_000).default(200),
+  DELIVERY_CONCURRENCY: int(1, 256).default(16),
+  DELIVERY_MAX_ATTEMPTS: int(1, 50).default(6),
+  DELIVERY_BACKOFF_BASE_MS: int(10, 3_600_000).default(30_000),
+  DIGEST_WINDOW_MS: int(0, 86_400_000).default(120_000),
+  RATE_LIMIT_EMAIL_PER_SEC: int(1, 100_000).default(50),
+  RATE_LIMIT_SMS_PER_SEC: int(1, 100_000).default(10),
+  RATE_LIMIT_WECHAT_PER_SEC: int(1, 100_000).default(20),
+  SMTP_POOL_SIZE: int(1, 100).default(5),
   SMTP_URL: url(/^smtps?:$/, 'smtp:// or smtps://').optional(),
   EMAIL_FROM: z.string().min(3).default('Herald <herald@localhost>'),
   TWILIO_ACCOUNT_SID: z
@@ -101,6 +113,19 @@ export interface Config {
   policiesDir: string;
   templatesDir: string;
   scheduler: { enabled: boolean; intervalMs: number; batchSize: number };
+  /** Where people reach Herald (links in messages, Twilio status callbacks). */
+  publicUrl: string;
+  delivery: {
+    enabled: boolean;
+    intervalMs: number;
+    batchSize: number;
+    concurrency: number;
+    maxAttempts: number;
+    backoffBaseMs: number;
+    digestWindowMs: number;
+    ratePerSec: { inbox: number; email: number; sms: number; wechat: number };
+    smtpPoolSize: number;
+  };
   /** How long a claimed resource or delivery stays with the worker that claimed it (wall-clock time). */
   leaseMs: number;
   email: { smtpUrl: string | null; from: string };
@@ -147,6 +172,23 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     templatesDir: path.resolve(e.TEMPLATES_DIR),
     scheduler: { enabled: e.SCHEDULER_ENABLED, intervalMs: e.SCHEDULER_INTERVAL_MS, batchSize: e.SCHEDULER_BATCH_SIZE },
     leaseMs: e.LEASE_MS,
+    publicUrl: (e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/$/, ''),
+    delivery: {
+      enabled: e.DELIVERY_ENABLED,
+      intervalMs: e.DELIVERY_INTERVAL_MS,
+      batchSize: e.DELIVERY_BATCH_SIZE,
+      concurrency: e.DELIVERY_CONCURRENCY,
+      maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
+      backoffBaseMs: e.DELIVERY_BACKOFF_BASE_MS,
+      digestWindowMs: e.DIGEST_WINDOW_MS,
+      ratePerSec: {
+        inbox: Number.POSITIVE_INFINITY,
+        email: e.RATE_LIMIT_EMAIL_PER_SEC,
+        sms: e.RATE_LIMIT_SMS_PER_SEC,
+        wechat: e.RATE_LIMIT_WECHAT_PER_SEC,
+      },
+      smtpPoolSize: e.SMTP_POOL_SIZE,
+    },
     email: { smtpUrl: e.SMTP_URL ?? null, from: e.EMAIL_FROM },
     sms:
       e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM

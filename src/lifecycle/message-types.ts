@@ -32,6 +32,8 @@ export interface MessageTypeSpec {
   defaultChannels: Channel[];
   /** Channels a member cannot switch off for this type. */
   mandatoryChannels: Channel[];
+  /** Whether several resources due this notice on one day reach a recipient as one message, unless the account says otherwise. */
+  defaultDigest: boolean;
 }
 
 const LIFECYCLE_ROLES: Role[] = ['creator', 'resource_collaborator', 'finance_collaborator'];
@@ -39,32 +41,95 @@ const BILLING_ROLES: Role[] = ['creator', 'finance_collaborator'];
 const ALL_CHANNELS: Channel[] = ['inbox', 'email', 'sms', 'wechat'];
 
 export const MESSAGE_TYPE_SPECS: Record<MessageType, MessageTypeSpec> = {
-  expiry_reminder: { category: 'expiry', defaultRoles: LIFECYCLE_ROLES, defaultChannels: ALL_CHANNELS, mandatoryChannels: [] },
-  expiry_notice: { category: 'expiry', defaultRoles: LIFECYCLE_ROLES, defaultChannels: ALL_CHANNELS, mandatoryChannels: ['inbox'] },
+  expiry_reminder: {
+    category: 'expiry',
+    defaultRoles: LIFECYCLE_ROLES,
+    defaultChannels: ALL_CHANNELS,
+    mandatoryChannels: [],
+    defaultDigest: true,
+  },
+  expiry_notice: {
+    category: 'expiry',
+    defaultRoles: LIFECYCLE_ROLES,
+    defaultChannels: ALL_CHANNELS,
+    mandatoryChannels: ['inbox'],
+    defaultDigest: true,
+  },
   service_stopped: {
     category: 'expiry',
     defaultRoles: LIFECYCLE_ROLES,
     defaultChannels: ALL_CHANNELS,
     mandatoryChannels: ['inbox', 'email'],
+    defaultDigest: false,
   },
   destroy_warning: {
     category: 'expiry',
     defaultRoles: LIFECYCLE_ROLES,
     defaultChannels: ALL_CHANNELS,
     mandatoryChannels: ['inbox', 'email'],
+    defaultDigest: true,
   },
-  resource_destroyed: { category: 'expiry', defaultRoles: LIFECYCLE_ROLES, defaultChannels: ALL_CHANNELS, mandatoryChannels: ['inbox'] },
-  autorenew_scheduled: { category: 'renewal', defaultRoles: BILLING_ROLES, defaultChannels: ['inbox', 'email'], mandatoryChannels: [] },
+  resource_destroyed: {
+    category: 'expiry',
+    defaultRoles: LIFECYCLE_ROLES,
+    defaultChannels: ALL_CHANNELS,
+    mandatoryChannels: ['inbox'],
+    defaultDigest: false,
+  },
+  autorenew_scheduled: {
+    category: 'renewal',
+    defaultRoles: BILLING_ROLES,
+    defaultChannels: ['inbox', 'email'],
+    mandatoryChannels: [],
+    defaultDigest: true,
+  },
   autorenew_failed: {
     category: 'renewal',
     defaultRoles: BILLING_ROLES,
     defaultChannels: ['inbox', 'email', 'sms'],
     mandatoryChannels: ['email'],
+    defaultDigest: false,
   },
-  autorenew_succeeded: { category: 'renewal', defaultRoles: BILLING_ROLES, defaultChannels: ['inbox', 'email'], mandatoryChannels: [] },
-  autorenew_changed: { category: 'renewal', defaultRoles: BILLING_ROLES, defaultChannels: ['inbox', 'email'], mandatoryChannels: [] },
-  usage_threshold: { category: 'usage', defaultRoles: LIFECYCLE_ROLES, defaultChannels: ['inbox', 'email', 'sms'], mandatoryChannels: [] },
-  account_overdue: { category: 'billing', defaultRoles: BILLING_ROLES, defaultChannels: ALL_CHANNELS, mandatoryChannels: ['inbox'] },
-  low_balance: { category: 'billing', defaultRoles: BILLING_ROLES, defaultChannels: ['inbox', 'sms'], mandatoryChannels: [] },
-  service_restored: { category: 'billing', defaultRoles: BILLING_ROLES, defaultChannels: ['inbox', 'email'], mandatoryChannels: [] },
+  autorenew_succeeded: {
+    category: 'renewal',
+    defaultRoles: BILLING_ROLES,
+    defaultChannels: ['inbox', 'email'],
+    mandatoryChannels: [],
+    defaultDigest: false,
+  },
+  autorenew_changed: {
+    category: 'renewal',
+    defaultRoles: BILLING_ROLES,
+    defaultChannels: ['inbox', 'email'],
+    mandatoryChannels: [],
+    defaultDigest: false,
+  },
+  usage_threshold: {
+    category: 'usage',
+    defaultRoles: LIFECYCLE_ROLES,
+    defaultChannels: ['inbox', 'email', 'sms'],
+    mandatoryChannels: [],
+    defaultDigest: false,
+  },
+  account_overdue: {
+    category: 'billing',
+    defaultRoles: BILLING_ROLES,
+    defaultChannels: ALL_CHANNELS,
+    mandatoryChannels: ['inbox'],
+    defaultDigest: false,
+  },
+  low_balance: {
+    category: 'billing',
+    defaultRoles: BILLING_ROLES,
+    defaultChannels: ['inbox', 'sms'],
+    mandatoryChannels: [],
+    defaultDigest: false,
+  },
+  service_restored: {
+    category: 'billing',
+    defaultRoles: BILLING_ROLES,
+    defaultChannels: ['inbox', 'email'],
+    mandatoryChannels: [],
+    defaultDigest: false,
+  },
 };

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { insertManyNew } from '../database/bulk';
@@ -31,5 +32,33 @@ export class NoticeRepository {
       .limit(limit)
       .lean<NoticeDoc[]>();
     return docs.map((d) => plain(d));
+  }
+
+  /** Claims notices waiting for fan-out (wall-clock lease), oldest first. */
+  async claimPending(wallNow: Date, leaseMs: number, limit: number): Promise<{ token: string; notices: Notice[] }> {
+    const token = randomUUID();
+    const free = { 'fanout.status': 'pending' as const, $or: [{ 'fanout.leaseUntil': null }, { 'fanout.leaseUntil': { $lt: wallNow } }] };
+    const candidates = await this.notices.find(free, { _id: 1 }).sort({ dueAt: 1 }).limit(limit).lean<{ _id: string }[]>();
+    if (candidates.length === 0) return { token, notices: [] };
+    const ids = candidates.map((c) => c._id);
+    await this.notices.updateMany(
+      { _id: { $in: ids }, ...free },
+      { $set: { 'fanout.leaseUntil': new Date(wallNow.getTime() + leaseMs), 'fanout.leaseToken': token } },
+    );
+    const docs = await this.notices.find({ _id: { $in: ids }, 'fanout.leaseToken': token }).lean<NoticeDoc[]>();
+    return { token, notices: docs.map((d) => plain(d)) };
+  }
+
+  async markFannedOut(ids: string[], token: string): Promise<void> {
+    if (ids.length === 0) return;
+    await this.notices.updateMany(
+      { _id: { $in: ids }, 'fanout.leaseToken': token },
+      { $set: { 'fanout.status': 'done', 'fanout.leaseUntil': null, 'fanout.leaseToken': null } },
+    );
+  }
+
+  async getMany(accountIds: string[], ids: string[]): Promise<Map<string, Notice>> {
+    const docs = await this.notices.find({ _id: { $in: ids }, accountId: { $in: accountIds } }).lean<NoticeDoc[]>();
+    return new Map(docs.map((d) => [d._id, plain(d)]));
   }
 }

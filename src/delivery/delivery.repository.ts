@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { randomUUID } from 'node:crypto';
+import type { Model } from 'mongoose';
+import { insertManyNew } from '../database/bulk';
+import { collectionOf, plain, Plain } from '../database/plain';
+import type { Channel } from '../lifecycle/message-types';
+import { Attempt, DELIVERY, DeliveryDoc, DeliveryStatus } from './delivery.schema';
+
+export type Delivery = Plain<DeliveryDoc>;
+
+export interface DeliveryFilter {
+  resourceId?: string;
+  noticeId?: string;
+  memberId?: string;
+  channel?: Channel;
+  status?: DeliveryStatus;
+}
+
+@Injectable()
+export class DeliveryRepository {
+  constructor(@InjectModel(DELIVERY) private readonly deliveries: Model<DeliveryDoc>) {}
+
+  /** Inserts unordered; a delivery whose id exists is left as it is. Returns how many were new. */
+  async insertNew(docs: DeliveryDoc[]): Promise<number> {
+    if (docs.length === 0) return 0;
+    return docs.length - (await insertManyNew(collectionOf(this.deliveries), docs)).size;
+  }
+
+  /**
+   * Claims up to `limit` deliveries ready to go: pending, due in domain time, past any retry time and
+   * not leased (wall-clock time). Same three-step claim as the scheduler's.
+   */
+  async claimReady(domainNow: Date, wallNow: Date, leaseMs: number, limit: number): Promise<{ token: string; deliveries: Delivery[] }> {
+    const token = randomUUID();
+    const ready = readyFilter(domainNow, wallNow);
+    const candidates = await this.deliveries.find(ready, { _id: 1 }).sort({ notBefore: 1 }).limit(limit).lean<{ _id: string }[]>();
+    if (candidates.length === 0) return { token, deliveries: [] };
+    const ids = candidates.map((c) => c._id);
+    await this.deliveries.updateMany(
+      { _id: { $in: ids }, ...ready },
+      { $set: { leaseUntil: new Date(wallNow.getTime() + leaseMs), leaseToken: token } },
+    );
+    const docs = await this.deliveries.find({ _id: { $in: ids }, leaseToken: token }).lean<DeliveryDoc[]>();
+    return { token, deliveries: docs.map((d) => plain(d)) };
+  }
+
+  /** Adds to a claim the other ready deliveries of the same digests, so each digest goes out as one message. */
+  async claimDigestSiblings(digestKeys: string[], token: string, domainNow: Date, wallNow: Date, leaseMs: number): Promise<Delivery[]> {
+    if (digestKeys.length === 0) return [];
+    const ready = readyFilter(domainNow, wallNow);
+    await this.deliveries.updateMany(
+      { digestKey: { $in: digestKeys }, ...ready },
+      { $set: { leaseUntil: new Date(wallNow.getTime() + leaseMs), leaseToken: token } },
+    );
+    const docs = await this.deliveries.find({ digestKey: { $in: digestKeys }, leaseToken: token }).lean<DeliveryDoc[]>();
+    return docs.map((d) => plain(d));
+  }
+
+  /** Marks a send as under way; false if the lease was lost meanwhile (another worker owns it now). */
+  async markInFlight(ids: string[], token: string, wallNow: Date): Promise<boolean> {
+    const res = await this.deliveries.updateMany({ _id: { $in: ids }, leaseToken: token }, { $set: { inFlightSince: wallNow } });
+    return res.matchedCount === ids.length;
+  }
+
+  /** Records an attempt (if any) and the delivery's new state, releasing the lease. */
+  async finish(
+    id: string,
+    token: string,
+    change: {
+      status: DeliveryStatus;
+      reason?: string | null;
+      retryAt?: Date | null;
+      attempt?: Attempt;
+      providerMessageId?: string | null;
+      deferred?: boolean;
+      sentWith?: string;
+    },
+    wallNow: Date,
+  ): Promise<void> {
+    const set: Record<string, unknown> = {
+      status: change.status,
+      reason: change.reason ?? null,
+      retryAt: change.retryAt ?? null,
+      inFlightSince: null,
+      leaseUntil: null,
+      leaseToken: null,
+      updatedAt: wallNow,
+    };
+    if (change.status === 'sent') set.sentAt = wallNow;
+    if (change.providerMessageId) set.providerMessageId = change.providerMessageId;
+    if (change.sentWith) set.sentWith = change.sentWith;
+    const inc: Record<string, number> = {};
+    if (change.attempt && change.attempt.outcome !== 'deferred') inc.attemptCount = 1;
+    if (change.deferred) inc.deferrals = 1;
+    await this.deliveries.updateOne(
+      { _id: id, leaseToken: token },
+      { $set: set, ...(change.attempt ? { $push: { attempts: change.attempt } } : {}), ...(Object.keys(inc).length ? { $inc: inc } : {}) },
+    );
+  }
+
+  async list(accountId: string, filter: DeliveryFilter, limit: number, offset: number): Promise<{ items: Delivery[]; total: number }> {
+    const query = {
+      accountId,
+      ...(filter.resourceId ? { resourceIds: filter.resourceId } : {}),
+      ...(filter.noticeId ? { noticeIds: filter.noticeId } : {}),
+      ...(filter.memberId ? { memberId: filter.memberId } : {}),
+      ...(filter.channel ? { channel: filter.channel } : {}),
+      ...(filter.status ? { status: filter.status } : {}),
+    };
+    const [docs, total] = await Promise.all([
+      this.deliveries.find(query).sort({ createdAt: -1, _id: 1 }).skip(offset).limit(limit).lean<DeliveryDoc[]>(),
+      this.deliveries.countDocuments(query),
+    ]);
+    return { items: docs.map((d) => plain(d)), total };
+  }
+
+  /** Per notice: for each channel, how many deliveries are in each status. */
+  async summarise(accountId: string, noticeIds: string[]): Promise<Map<string, Record<string, Record<string, number>>>> {
+    const out = new Map<string, Record<string, Record<string, number>>>();
+    if (noticeIds.length === 0) return out;
+    const docs = await this.deliveries
+      .find({ accountId, noticeIds: { $in: noticeIds } }, { noticeIds: 1, channel: 1, status: 1 })
+      .lean<Pick<DeliveryDoc, 'noticeIds' | 'channel' | 'status'>[]>();
+    const wanted = new Set(noticeIds);
+    for (const d of docs) {
+      for (const noticeId of d.noticeIds.filter((n) => wanted.has(n))) {
+        const byChannel = out.get(noticeId) ?? {};
+        const byStatus = (byChannel[d.channel] ??= {});
+        byStatus[d.status] = (byStatus[d.status] ?? 0) + 1;
+        out.set(noticeId, byChannel);
+      }
+    }
+    return out;
+  }
+
+  /** Twilio's status callback names only the message SID: the one cross-account lookup here. */
+  async findByProviderMessageId(providerMessageId: string): Promise<Delivery | null> {
+    return plain(await this.deliveries.findOne({ providerMessageId }).lean<DeliveryDoc>());
+  }
+
+  async recordProviderStatus(accountId: string, id: string, status: string, errorCode: string | null, wallNow: Date): Promise<void> {
+    const failed = ['failed', 'undelivered'].includes(status);
+    await this.deliveries.updateOne(
+      { _id: id, accountId },
+      {
+        $set: {
+          providerStatus: status,
+          providerErrorCode: errorCode,
+          updatedAt: wallNow,
+          ...(failed ? { status: 'failed', reason: `provider reported ${status}${errorCode ? ` (${errorCode})` : ''}` } : {}),
+        },
+      },
+    );
+  }
+}
+
+const readyFilter = (domainNow: Date, wallNow: Date) => ({
+  status: 'pending' as const,
+  notBefore: { $lte: domainNow },
+  $and: [{ $or: [{ retryAt: null }, { retryAt: { $lte: wallNow } }] }, { $or: [{ leaseUntil: null }, { leaseUntil: { $lt: wallNow } }] }],
+});

@@ -1,0 +1,235 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AccountRepository } from '../accounts/account.repository';
+import { Clock, WallClock } from '../common/clock';
+import { CONFIG, Config } from '../config/config';
+import { CHANNELS, Channel } from '../lifecycle/message-types';
+import { Notice, NoticeRepository } from '../notices/notice.repository';
+import { PoliciesService } from '../policies/policies.service';
+import { ResourceRepository, resourceStateOf } from '../resources/resource.repository';
+import { PlanningService } from '../scheduler/planning.service';
+import { buildMessageContext } from '../templates/message-context';
+import { TemplateRegistry } from '../templates/template-registry';
+import { ChannelsService } from './channels.service';
+import type { RenderedMessage, SendResult } from './channels/channel-sender';
+import { Delivery, DeliveryRepository } from './delivery.repository';
+import type { Attempt } from './delivery.schema';
+import { inPool } from './fanout.service';
+import { RateLimiter } from './rate-limiter';
+import { backoffMs, MAX_DEFERRALS } from './retry-policy';
+import { stillHolds } from './still-holds';
+
+export interface WorkStats {
+  claimed: number;
+  sent: number;
+  retried: number;
+  failed: number;
+  cancelled: number;
+}
+
+/**
+ * Sends deliveries: claims the ready ones with a lease, re-checks that each notice still holds (a
+ * renewal cancels what was queued for the old term), renders the templates in the recipient's language,
+ * waits for the channel's rate limit, sends, and records the attempt with the provider's answer.
+ * Transient errors back off with jitter up to the attempt limit; permanent ones fail at once.
+ */
+@Injectable()
+export class DeliveryWorker {
+  private readonly logger = new Logger('Delivery');
+  private readonly limiters: Record<Channel, RateLimiter>;
+
+  constructor(
+    private readonly deliveries: DeliveryRepository,
+    private readonly notices: NoticeRepository,
+    private readonly resources: ResourceRepository,
+    private readonly accounts: AccountRepository,
+    private readonly planning: PlanningService,
+    private readonly policies: PoliciesService,
+    private readonly templates: TemplateRegistry,
+    private readonly channels: ChannelsService,
+    private readonly clock: Clock,
+    private readonly wall: WallClock,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {
+    this.limiters = Object.fromEntries(CHANNELS.map((c) => [c, new RateLimiter(config.delivery.ratePerSec[c])])) as Record<
+      Channel,
+      RateLimiter
+    >;
+  }
+
+  /** Sends everything ready now, batch after batch. */
+  async run(): Promise<WorkStats> {
+    const stats: WorkStats = { claimed: 0, sent: 0, retried: 0, failed: 0, cancelled: 0 };
+    for (;;) {
+      const domainNow = this.clock.now();
+      const { token, deliveries } = await this.deliveries.claimReady(
+        domainNow,
+        this.wall.now(),
+        this.config.leaseMs,
+        this.config.delivery.batchSize,
+      );
+      if (deliveries.length === 0) return stats;
+      const digestKeys = [...new Set(deliveries.map((d) => d.digestKey).filter((k): k is string => k !== null))];
+      const siblings = await this.deliveries.claimDigestSiblings(digestKeys, token, domainNow, this.wall.now(), this.config.leaseMs);
+      const all = new Map([...deliveries, ...siblings].map((d) => [d.id, d]));
+      stats.claimed += all.size;
+      const groups = new Map<string, Delivery[]>();
+      for (const d of all.values()) {
+        const key = d.digestKey ?? d.id;
+        groups.set(key, [...(groups.get(key) ?? []), d]);
+      }
+      const context = await this.loadContext([...all.values()]);
+      await inPool([...groups.values()], this.config.delivery.concurrency, async (group) => {
+        const outcomes = await this.deliver(group, token, context).catch((err) => {
+          this.logger.error(
+            { err, deliveryIds: group.map((d) => d.id) },
+            'delivery failed unexpectedly; it will be retried when its lease lapses',
+          );
+          return [];
+        });
+        for (const o of outcomes) stats[o]++;
+      });
+    }
+  }
+
+  private async loadContext(batch: Delivery[]) {
+    const accountIds = [...new Set(batch.map((d) => d.accountId))];
+    const [notices, resources, accounts] = await Promise.all([
+      this.notices.getMany(accountIds, [...new Set(batch.flatMap((d) => d.noticeIds))]),
+      Promise.all(
+        accountIds.map((a) =>
+          this.resources.loadMany(a, [...new Set(batch.filter((d) => d.accountId === a).flatMap((d) => d.resourceIds))]),
+        ),
+      ),
+      this.accounts.getMany(accountIds),
+    ]);
+    return { notices, resources: new Map(resources.flatMap((m) => [...m])), accounts: new Map(accounts.map((a) => [a.id, a])) };
+  }
+
+  /** Sends one message for a delivery, or for the deliveries of one digest; returns each delivery's outcome. */
+  private async deliver(
+    group: Delivery[],
+    token: string,
+    ctx: Awaited<ReturnType<DeliveryWorker['loadContext']>>,
+  ): Promise<(keyof WorkStats)[]> {
+    const wallNow = () => this.wall.now();
+    const first = group[0];
+    const account = this.planning.accountState(first.accountId, ctx.accounts.get(first.accountId));
+    const outcomes: (keyof WorkStats)[] = [];
+    const holding: { delivery: Delivery; notice: Notice }[] = [];
+    for (const d of group) {
+      const notice = ctx.notices.get(d.noticeIds[0]);
+      const resource = notice?.resourceId ? ctx.resources.get(notice.resourceId) : undefined;
+      const verdict = notice
+        ? stillHolds(notice, resource ? resourceStateOf(resource) : null, account)
+        : { holds: false as const, why: 'notice not found' };
+      if (verdict.holds) {
+        holding.push({ delivery: d, notice: notice! });
+        continue;
+      }
+      await this.deliveries.finish(d.id, token, { status: 'cancelled', reason: verdict.why }, wallNow());
+      outcomes.push('cancelled');
+    }
+    if (holding.length === 0) return outcomes;
+    // A stable lead: its id is the dedupe key the provider sees for this message.
+    holding.sort((a, b) => (a.delivery.id < b.delivery.id ? -1 : 1));
+    const lead = holding[0].delivery;
+    const finishAll = async (change: Parameters<DeliveryRepository['finish']>[2], outcome: keyof WorkStats) => {
+      for (const { delivery } of holding) {
+        await this.deliveries.finish(
+          delivery.id,
+          token,
+          { ...change, ...(delivery.id !== lead.id ? { sentWith: lead.id } : {}) },
+          wallNow(),
+        );
+        outcomes.push(outcome);
+      }
+      return outcomes;
+    };
+
+    const sender = this.channels.get(lead.channel);
+    if (!sender) return finishAll({ status: 'skipped', reason: 'channel_off' }, 'cancelled');
+
+    let content: RenderedMessage;
+    try {
+      const items = [...holding].sort(
+        (a, b) => a.notice.dueAt.getTime() - b.notice.dueAt.getTime() || (a.notice.id < b.notice.id ? -1 : 1),
+      );
+      content = this.templates.render(
+        lead.type,
+        lead.channel,
+        lead.locale,
+        buildMessageContext({
+          locale: lead.locale,
+          timeZone: lead.timeZone,
+          recipient: { name: lead.recipientName },
+          account: { id: lead.accountId, name: ctx.accounts.get(lead.accountId)?.name ?? lead.accountId },
+          type: lead.type,
+          notices: items.map(({ notice }) => ({
+            data: notice.data,
+            dueAt: notice.dueAt,
+            productName: this.policies.get(notice.product)?.name,
+          })),
+          consoleUrl: `${this.config.publicUrl}/console`,
+        }),
+      );
+    } catch (err) {
+      const attempt: Attempt = {
+        at: wallNow(),
+        outcome: 'permanent',
+        error: `rendering failed: ${(err as Error).message}`,
+        code: 'TEMPLATE',
+        durationMs: 0,
+      };
+      return finishAll({ status: 'failed', reason: attempt.error, attempt }, 'failed');
+    }
+
+    await this.limiters[lead.channel].take();
+    if (
+      !(await this.deliveries.markInFlight(
+        holding.map((h) => h.delivery.id),
+        token,
+        wallNow(),
+      ))
+    )
+      return [...outcomes, 'retried'];
+    const started = wallNow();
+    const t0 = performance.now();
+    const result: SendResult = await sender
+      .send({ deliveryId: lead.id, to: lead.to, locale: lead.locale, content, accountId: lead.accountId, type: lead.type } as Parameters<
+        typeof sender.send
+      >[0])
+      .catch((err: unknown) => ({ outcome: 'transient' as const, error: `sender threw: ${(err as Error).message}` }));
+    const attempt: Attempt = {
+      at: started,
+      outcome: result.outcome,
+      durationMs: Math.round(performance.now() - t0),
+      ...(result.outcome !== 'sent' ? { error: result.error, code: result.code } : {}),
+      ...(result.response !== undefined ? { response: result.response } : {}),
+    };
+    const attemptNumber = Math.max(...holding.map((h) => h.delivery.attemptCount)) + 1;
+    const deferrals = Math.max(...holding.map((h) => h.delivery.deferrals));
+    switch (result.outcome) {
+      case 'sent':
+        return finishAll({ status: 'sent', attempt, providerMessageId: result.providerMessageId ?? null }, 'sent');
+      case 'permanent':
+        return finishAll({ status: 'failed', reason: result.error, attempt }, 'failed');
+      case 'deferred':
+        if (deferrals + 1 >= MAX_DEFERRALS)
+          return finishAll(
+            { status: 'failed', reason: `deferred ${MAX_DEFERRALS} times: ${result.error}`, attempt, deferred: true },
+            'failed',
+          );
+        return finishAll(
+          { status: 'pending', attempt, deferred: true, retryAt: new Date(wallNow().getTime() + result.retryAfterMs) },
+          'retried',
+        );
+      case 'transient': {
+        if (attemptNumber >= this.config.delivery.maxAttempts) {
+          return finishAll({ status: 'failed', reason: `gave up after ${attemptNumber} attempts: ${result.error}`, attempt }, 'failed');
+        }
+        const retryAt = new Date(wallNow().getTime() + backoffMs(attemptNumber, this.config.delivery.backoffBaseMs, result.retryAfterMs));
+        return finishAll({ status: 'pending', attempt, retryAt }, 'retried');
+      }
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { Model } from 'mongoose';
+import { collectionOf, isDuplicateKey, plain, Plain } from '../database/plain';
+import type { Category } from '../lifecycle/message-types';
+import { INBOX, InboxDoc } from './inbox.schema';
+
+export type InboxMessage = Plain<InboxDoc>;
+
+@Injectable()
+export class InboxRepository {
+  constructor(@InjectModel(INBOX) private readonly inbox: Model<InboxDoc>) {}
+
+  /** Stores a message; an existing id (a retried delivery) counts as stored. */
+  async put(doc: InboxDoc): Promise<void> {
+    try {
+      await collectionOf(this.inbox).insertOne(doc);
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+
+  async page(accountId: string, memberId: string, q: { unread?: boolean; category?: Category; limit: number; offset: number }) {
+    const filter = { accountId, memberId, ...(q.unread ? { readAt: null } : {}), ...(q.category ? { category: q.category } : {}) };
+    const [docs, total] = await Promise.all([
+      this.inbox.find(filter).sort({ createdAt: -1, _id: 1 }).skip(q.offset).limit(q.limit).lean<InboxDoc[]>(),
+      this.inbox.countDocuments(filter),
+    ]);
+    return { items: docs.map((d) => plain(d)), total };
+  }
+
+  async unreadCount(accountId: string, memberId: string): Promise<number> {
+    return this.inbox.countDocuments({ accountId, memberId, readAt: null });
+  }
+
+  async get(accountId: string, memberId: string, id: string): Promise<InboxMessage | null> {
+    return plain(await this.inbox.findOne({ _id: id, accountId, memberId }).lean<InboxDoc>());
+  }
+
+  /** Marks one message read (keeping the first read time); false when the member has no such message. */
+  async markRead(accountId: string, memberId: string, id: string, now: Date): Promise<boolean> {
+    const res = await this.inbox.updateOne({ _id: id, accountId, memberId, readAt: null }, { $set: { readAt: now } });
+    return res.matchedCount === 1 || (await this.get(accountId, memberId, id)) !== null;
+  }
+
+  async markAllRead(accountId: string, memberId: string, now: Date): Promise<number> {
+    const res = await this.inbox.updateMany({ accountId, memberId, readAt: null }, { $set: { readAt: now } });
+    return res.modifiedCount;
+  }
+}

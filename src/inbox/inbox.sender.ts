@@ -1,0 +1,32 @@
+import type { Category, MessageType } from '../lifecycle/message-types';
+import { ChannelSender, OutgoingMessage, SendResult, wrongChannel } from '../delivery/channels/channel-sender';
+import type { WallClock } from '../common/clock';
+import type { InboxRepository } from './inbox.repository';
+
+/** The in-site channel: a message in the member's inbox, keyed by the delivery id. */
+export class InboxSender implements ChannelSender {
+  readonly channel = 'inbox' as const;
+
+  constructor(
+    private readonly inbox: InboxRepository,
+    private readonly wall: WallClock,
+  ) {}
+
+  async send(message: OutgoingMessage & { accountId?: string; type?: MessageType }): Promise<SendResult> {
+    if (message.content.channel !== 'inbox') return wrongChannel('inbox', message);
+    if (!message.accountId || !message.type)
+      return { outcome: 'permanent', error: 'in-site message without account or type', code: 'BAD_MESSAGE' };
+    await this.inbox.put({
+      _id: message.deliveryId,
+      accountId: message.accountId,
+      memberId: message.to,
+      type: message.type,
+      category: message.content.category as Category,
+      title: message.content.title,
+      body: message.content.body,
+      createdAt: this.wall.now(),
+      readAt: null,
+    });
+    return { outcome: 'sent', providerMessageId: message.deliveryId, response: { stored: true } };
+  }
+}

@@ -1,0 +1,58 @@
+import type { HelperOptions } from 'handlebars';
+import { DateTime } from 'luxon';
+import type { MessageContext } from './message-context';
+
+/**
+ * The only helpers templates may call (compiled with `knownHelpersOnly`). Formatting helpers throw on a missing value,
+ * so a date a template forgot to guard with {{#if}} fails at load time (sample data with optional keys null) instead
+ * of printing a blank.
+ */
+export const HELPERS = {
+  /** `{{datetime stopAt}}` → "2026年5月16日 00:00 (UTC+8)"; `format=` takes a luxon format, e.g. for SMS or WeChat. */
+  datetime(value: unknown, options: HelperOptions): string {
+    const dt = instant('datetime', value, options);
+    const format = formatOf(options);
+    if (format) return plain(dt.toFormat(format));
+    return plain(
+      `${dt.toLocaleString({ ...DateTime.DATETIME_MED, ...(dt.locale === 'zh-CN' && { hourCycle: 'h23' }) })} (${dt.toFormat("'UTC'Z")})`,
+    );
+  },
+  /** `{{date expiresAt}}` → "2026年5月8日" / "May 8, 2026"; a bare `YYYY-MM-DD` keeps its date. */
+  date(value: unknown, options: HelperOptions): string {
+    const dt = instant('date', value, options);
+    const format = formatOf(options);
+    return plain(format ? dt.toFormat(format) : dt.toLocaleString(DateTime.DATE_MED));
+  },
+  /** `{{percent usedPercent}}` with a number that already counts percent points: 85.5 → "85.5%". */
+  percent(value: unknown, options: HelperOptions): string {
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`percent: expected a number, got ${show(value)}`);
+    return new Intl.NumberFormat(root(options).locale, { style: 'percent', maximumFractionDigits: 1 }).format(value / 100);
+  },
+  eq: (a: unknown, b: unknown): boolean => a === b,
+  gt: (a: unknown, b: unknown): boolean => typeof a === 'number' && typeof b === 'number' && a > b,
+};
+
+export const HELPER_NAMES: readonly string[] = Object.keys(HELPERS);
+
+const root = (options: HelperOptions): MessageContext => options.data.root as MessageContext;
+
+const formatOf = (options: HelperOptions): string | undefined =>
+  typeof options.hash?.format === 'string' ? options.hash.format : undefined;
+
+function instant(helper: string, value: unknown, options: HelperOptions): DateTime {
+  const { timeZone, locale } = root(options);
+  const dt =
+    value instanceof Date
+      ? DateTime.fromJSDate(value, { zone: timeZone })
+      : typeof value === 'string'
+        ? // A date-only value is a calendar date already; reading it in the recipient's zone keeps that date.
+          DateTime.fromISO(value, { zone: timeZone })
+        : null;
+  if (!dt || !dt.isValid) throw new Error(`${helper}: expected an ISO date-time, got ${show(value)}`);
+  return dt.setZone(timeZone).setLocale(locale);
+}
+
+// ICU puts narrow no-break spaces into some formats ("10:00 AM"); plain spaces keep SMS within the GSM alphabet.
+const plain = (s: string): string => s.replace(/[\u00a0\u202f]/g, ' ');
+
+const show = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : String(v));
