@@ -8,7 +8,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev
 
-# Runtime stage: production dependencies, compiled code, templates and policies; runs as the unprivileged node user.
+# Runtime stage: production dependencies, compiled code, templates, policies and the console's static files; runs as the unprivileged node user.
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production PORT=3000
 WORKDIR /app
@@ -17,6 +17,8 @@ COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 COPY --chown=node:node templates ./templates
 COPY --chown=node:node policies ./policies
+# The console's page, script and styles are served as they are (tsc copies only .js into dist).
+COPY --chown=node:node src/console/static ./src/console/static
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \

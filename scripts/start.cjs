@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 'use strict';
-// `npm start`: the local database (unless MONGODB_URI is set), then Herald in the foreground.
+// `npm start` (and `npm run demo`): the local database (unless MONGODB_URI is set), then Herald in the foreground.
 // Ctrl-C stops Herald first and the database after it; Herald's exit code is ours.
 const { spawn } = require('node:child_process');
 const path = require('node:path');
@@ -9,6 +9,8 @@ const { startLocalDb } = require('./local-db.cjs');
 async function main() {
   const db = await startLocalDb({ name: 'dev' });
   const env = { ...process.env, MONGODB_URI: db.uri, NODE_ENV: process.env.NODE_ENV || 'development' };
+  // `npm run demo`: the same start, with the demo account wiped and seeded afresh (expiries around today).
+  if (process.argv.includes('--demo')) env.DEMO_SEED = 'reset';
   const herald = spawn(process.execPath, ['--enable-source-maps', path.join(__dirname, '..', 'dist', 'main.js')], {
     env,
     stdio: 'inherit',

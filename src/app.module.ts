@@ -9,7 +9,9 @@ import { GlobalExceptionFilter } from './common/exception.filter';
 import { loggerParams } from './common/logging';
 import { Config } from './config/config';
 import { CoreModule } from './config/core.module';
+import { ConsoleModule } from './console/console.module';
 import { DevModule } from './dev/dev.module';
+import { IndexBuilder } from './database/indexes';
 import { EventsModule } from './events/events.module';
 import { HealthController } from './health/health.controller';
 import { MetricsModule } from './metrics/metrics.module';
@@ -37,6 +39,8 @@ export class AppModule {
           serverSelectionTimeoutMS: 5000,
           // Fail fast while the database is away instead of queueing requests in memory.
           bufferCommands: false,
+          // Indexes are created, and awaited, by IndexBuilder at start-up.
+          autoIndex: false,
         }),
         MetricsModule,
         AuthModule,
@@ -50,12 +54,13 @@ export class AppModule {
         InboxModule,
         DeliveryModule,
         PreferencesModule,
+        ConsoleModule,
         ScheduleModule.forRoot(),
         ...(config.testClockEnabled ? [TestClockModule] : []),
         ...(config.env === 'development' ? [DevModule] : []),
       ],
       controllers: [HealthController],
-      providers: [{ provide: APP_FILTER, useClass: GlobalExceptionFilter }],
+      providers: [{ provide: APP_FILTER, useClass: GlobalExceptionFilter }, IndexBuilder],
     };
   }
 }

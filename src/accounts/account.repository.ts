@@ -1,8 +1,9 @@
+import { retryBusy } from '../database/retry';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { bulkMisses } from '../database/bulk';
-import { collectionOf, plain, Plain } from '../database/plain';
+import { ALL_ACCOUNTS, collectionOf, plain, Plain } from '../database/plain';
 import type { AnyBulkWriteOperation } from 'mongodb';
 import { ACCOUNT, AccountDoc } from './account.schema';
 
@@ -16,6 +17,12 @@ export class AccountRepository {
 
   async get(accountId: string): Promise<Account | null> {
     return plain(await this.accounts.findById(accountId).lean<AccountDoc>());
+  }
+
+  /** Development member picker only: a deliberate cross-account read, unindexed (a handful of local accounts). */
+  async listRecent(_scope: typeof ALL_ACCOUNTS, limit: number): Promise<Account[]> {
+    const docs = await this.accounts.find({}).sort({ createdAt: -1, _id: 1 }).limit(limit).lean<AccountDoc[]>();
+    return docs.map((d) => plain(d));
   }
 
   async getMany(accountIds: string[]): Promise<Account[]> {
@@ -48,15 +55,17 @@ export class AccountRepository {
 
   /** Claims the creator slot; false when the account already has another creator. */
   async claimCreator(accountId: string, memberId: string, now: Date): Promise<boolean> {
-    const res = await this.accounts.updateOne(
-      { _id: accountId, $or: [{ creatorId: null }, { creatorId: memberId }] },
-      { $set: { creatorId: memberId, updatedAt: now } },
+    const res = await retryBusy(() =>
+      this.accounts.updateOne(
+        { _id: accountId, $or: [{ creatorId: null }, { creatorId: memberId }] },
+        { $set: { creatorId: memberId, updatedAt: now } },
+      ),
     );
     return res.matchedCount === 1;
   }
 
   async releaseCreator(accountId: string, memberId: string, now: Date): Promise<void> {
-    await this.accounts.updateOne({ _id: accountId, creatorId: memberId }, { $set: { creatorId: null, updatedAt: now } });
+    await retryBusy(() => this.accounts.updateOne({ _id: accountId, creatorId: memberId }, { $set: { creatorId: null, updatedAt: now } }));
   }
 
   /**

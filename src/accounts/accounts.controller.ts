@@ -6,6 +6,10 @@ import { IdParam, openApiSchema, ZodPipe } from '../common/validation';
 import { createMemberInput, groupInput, putAccountInput, updateGroupInput, updateMemberInput } from './accounts.dto';
 import type { CreateMemberInput, PutAccountInput, UpdateMemberInput } from './accounts.dto';
 import { AccountsService } from './accounts.service';
+import type { Member } from './member.repository';
+
+/** A member as the API shows it: pending verification codes (even hashed) never leave Herald. */
+const publicMember = ({ verification: _v, ...member }: Member) => (void _v, member);
 
 @ApiTags('accounts')
 @Controller('v1/accounts/:accountId')
@@ -16,12 +20,13 @@ export class AccountsController {
   @Auth('service')
   @ApiOperation({ summary: 'Create or update an account (upstream); optionally with its creator' })
   @ApiBody({ schema: openApiSchema(putAccountInput) })
-  put(
+  async put(
     @IdParam('accountId') accountId: string,
     @Body(new ZodPipe(putAccountInput)) body: PutAccountInput,
     @CurrentPrincipal() p: Principal,
   ) {
-    return this.accounts.putAccount(accountId, body, p);
+    const result = await this.accounts.putAccount(accountId, body, p);
+    return { ...result, creator: result.creator && publicMember(result.creator) };
   }
 
   @Get()
@@ -34,40 +39,40 @@ export class AccountsController {
   @Get('members')
   @Auth('service', 'member')
   @ApiOperation({ summary: "List the account's members (creator)" })
-  listMembers(@IdParam('accountId') accountId: string, @CurrentPrincipal() p: Principal) {
-    return this.accounts.listMembers(accountId, p);
+  async listMembers(@IdParam('accountId') accountId: string, @CurrentPrincipal() p: Principal) {
+    return (await this.accounts.listMembers(accountId, p)).map(publicMember);
   }
 
   @Post('members')
   @Auth('service', 'member')
   @ApiOperation({ summary: 'Add a member: creator (one per account), collaborator, finance collaborator or receive-only receiver' })
   @ApiBody({ schema: openApiSchema(createMemberInput) })
-  addMember(
+  async addMember(
     @IdParam('accountId') accountId: string,
     @Body(new ZodPipe(createMemberInput)) body: CreateMemberInput,
     @CurrentPrincipal() p: Principal,
   ) {
-    return this.accounts.addMember(accountId, body, p);
+    return publicMember(await this.accounts.addMember(accountId, body, p));
   }
 
   @Get('members/:memberId')
   @Auth('service', 'member')
   @ApiOperation({ summary: 'Read a member (creator, or the member themself)' })
-  getMember(@IdParam('accountId') accountId: string, @IdParam('memberId') memberId: string, @CurrentPrincipal() p: Principal) {
-    return this.accounts.getMember(accountId, memberId, p);
+  async getMember(@IdParam('accountId') accountId: string, @IdParam('memberId') memberId: string, @CurrentPrincipal() p: Principal) {
+    return publicMember(await this.accounts.getMember(accountId, memberId, p));
   }
 
   @Patch('members/:memberId')
   @Auth('service', 'member')
   @ApiOperation({ summary: "Change a member's roles, scope, contacts, locale, time zone or quiet hours (creator)" })
   @ApiBody({ schema: openApiSchema(updateMemberInput) })
-  updateMember(
+  async updateMember(
     @IdParam('accountId') accountId: string,
     @IdParam('memberId') memberId: string,
     @Body(new ZodPipe(updateMemberInput)) body: UpdateMemberInput,
     @CurrentPrincipal() p: Principal,
   ) {
-    return this.accounts.updateMember(accountId, memberId, body, p);
+    return publicMember(await this.accounts.updateMember(accountId, memberId, body, p));
   }
 
   @Delete('members/:memberId')

@@ -1,3 +1,4 @@
+import { retryBusy } from '../database/retry';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
@@ -23,7 +24,7 @@ export class GroupRepository {
   async insert(accountId: string, groupId: string, name: string, memberIds: string[], now: Date): Promise<Group | 'duplicate'> {
     const doc: GroupDoc = { _id: groupId, accountId, name, memberIds, createdAt: now, updatedAt: now };
     try {
-      await collectionOf(this.groups).insertOne(doc);
+      await retryBusy(() => collectionOf(this.groups).insertOne(doc));
       return plain(doc);
     } catch (err) {
       if (isDuplicateKey(err)) return 'duplicate';
@@ -49,11 +50,13 @@ export class GroupRepository {
   }
 
   async delete(accountId: string, groupId: string): Promise<boolean> {
-    return (await this.groups.deleteOne({ _id: groupId, accountId })).deletedCount === 1;
+    return (await retryBusy(() => this.groups.deleteOne({ _id: groupId, accountId }))).deletedCount === 1;
   }
 
   async removeMember(accountId: string, memberId: string, now: Date): Promise<void> {
-    await this.groups.updateMany({ accountId, memberIds: memberId }, { $pull: { memberIds: memberId }, $set: { updatedAt: now } });
+    await retryBusy(() =>
+      this.groups.updateMany({ accountId, memberIds: memberId }, { $pull: { memberIds: memberId }, $set: { updatedAt: now } }),
+    );
   }
 
   async listMany(accountIds: string[]): Promise<Map<string, Group[]>> {

@@ -1,3 +1,4 @@
+import { retryBusy } from '../database/retry';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
@@ -29,15 +30,17 @@ export class MemberRepository {
   /** Inserts a member; false when the id is already taken. */
   async insert(accountId: string, memberId: string, fields: MemberFields, now: Date): Promise<boolean> {
     try {
-      await collectionOf(this.members).insertOne({
-        _id: memberId,
-        accountId,
-        mutedChannels: {},
-        verification: {},
-        ...fields,
-        createdAt: now,
-        updatedAt: now,
-      });
+      await retryBusy(() =>
+        collectionOf(this.members).insertOne({
+          _id: memberId,
+          accountId,
+          mutedChannels: {},
+          verification: {},
+          ...fields,
+          createdAt: now,
+          updatedAt: now,
+        }),
+      );
       return true;
     } catch (err) {
       if ((err as { code?: number }).code === 11000) return false;
@@ -53,7 +56,7 @@ export class MemberRepository {
   }
 
   async delete(accountId: string, memberId: string): Promise<boolean> {
-    const res = await this.members.deleteOne({ _id: memberId, accountId });
+    const res = await retryBusy(() => this.members.deleteOne({ _id: memberId, accountId }));
     return res.deletedCount === 1;
   }
 
@@ -66,9 +69,11 @@ export class MemberRepository {
 
   /** Counts one try at a verification code unless the limit is reached; false when it is. */
   async countVerificationAttempt(accountId: string, memberId: string, kind: 'email' | 'phone', limit: number): Promise<boolean> {
-    const res = await this.members.updateOne(
-      { _id: memberId, accountId, [`verification.${kind}.attempts`]: { $lt: limit } },
-      { $inc: { [`verification.${kind}.attempts`]: 1 } },
+    const res = await retryBusy(() =>
+      this.members.updateOne(
+        { _id: memberId, accountId, [`verification.${kind}.attempts`]: { $lt: limit } },
+        { $inc: { [`verification.${kind}.attempts`]: 1 } },
+      ),
     );
     return res.matchedCount === 1;
   }

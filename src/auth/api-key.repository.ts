@@ -1,3 +1,4 @@
+import { retryBusy } from '../database/retry';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { createHash, randomBytes } from 'node:crypto';
@@ -18,6 +19,6 @@ export class ApiKeyRepository {
   }
 
   async register(key: string, name: string, now: Date): Promise<void> {
-    await this.keys.updateOne({ _id: digestOf(key) }, { $setOnInsert: { name, createdAt: now } }, { upsert: true });
+    await retryBusy(() => this.keys.updateOne({ _id: digestOf(key) }, { $setOnInsert: { name, createdAt: now } }, { upsert: true }));
   }
 }

@@ -23,7 +23,8 @@ export function loggerParams(config: Config): Params {
     pinoHttp: {
       level: config.logLevel,
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
+      // Console assets are immutable files fetched by every page load: logging them adds noise, not information.
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' || req.url?.startsWith('/console/assets/') === true },
       // Query strings may carry tokens; log the path only.
       serializers: {
         req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown> }) => ({

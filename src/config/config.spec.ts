@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       port: 3000,
       defaultTimeZone: 'Asia/Shanghai',
       testClockEnabled: false,
+      demoSeed: 'auto',
       bootstrapApiKey: DEV_API_KEY,
       sms: null,
       wechat: null,

@@ -44,6 +44,7 @@ const schema = z.object({
   BOOTSTRAP_API_KEY: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   DEFAULT_TIME_ZONE: zone.default('Asia/Shanghai'),
   TEST_CLOCK_ENABLED: bool.default(false),
+  DEMO_SEED: z.enum(['auto', 'reset', 'off'], { error: 'must be auto, reset or off' }).default('auto'),
   POLICIES_DIR: z.string().min(1).default('policies'),
   TEMPLATES_DIR: z.string().min(1).default('templates'),
   SCHEDULER_ENABLED: bool.default(true),
@@ -109,6 +110,8 @@ export interface Config {
   bootstrapApiKey: string | null;
   defaultTimeZone: string;
   testClockEnabled: boolean;
+  /** Development only: seed the demo account when missing (`auto`), wipe and re-seed it (`reset`), or not (`off`). */
+  demoSeed: 'auto' | 'reset' | 'off';
   /** Directories of product policies and message templates, relative to the working directory unless absolute. */
   policiesDir: string;
   templatesDir: string;
@@ -168,6 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     bootstrapApiKey: e.BOOTSTRAP_API_KEY ?? (production ? null : DEV_API_KEY),
     defaultTimeZone: e.DEFAULT_TIME_ZONE,
     testClockEnabled: e.TEST_CLOCK_ENABLED,
+    demoSeed: e.DEMO_SEED,
     policiesDir: path.resolve(e.POLICIES_DIR),
     templatesDir: path.resolve(e.TEMPLATES_DIR),
     scheduler: { enabled: e.SCHEDULER_ENABLED, intervalMs: e.SCHEDULER_INTERVAL_MS, batchSize: e.SCHEDULER_BATCH_SIZE },

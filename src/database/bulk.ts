@@ -1,3 +1,4 @@
+import { retryBusy } from './retry';
 import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
 import { isDuplicateKey } from './plain';
 
@@ -9,7 +10,7 @@ import { isDuplicateKey } from './plain';
 export async function bulkMisses<T extends Document>(collection: Collection<T>, ops: AnyBulkWriteOperation<T>[]): Promise<number> {
   if (ops.length === 0) return 0;
   try {
-    const res = await collection.bulkWrite(ops, { ordered: false });
+    const res = await retryBusy(() => collection.bulkWrite(ops, { ordered: false }));
     return ops.length - res.matchedCount - res.insertedCount - res.upsertedCount;
   } catch (err) {
     const e = err as { writeErrors?: unknown[]; result?: { matchedCount?: number; insertedCount?: number; upsertedCount?: number } };
@@ -25,7 +26,7 @@ export async function insertManyNew<T extends Document>(collection: Collection<T
   const existing = new Set<number>();
   if (docs.length === 0) return existing;
   try {
-    await collection.insertMany(docs as any, { ordered: false });
+    await retryBusy(() => collection.insertMany(docs as any, { ordered: false }));
   } catch (err) {
     const e = err as { writeErrors?: { index: number; code?: number }[] | { index: number; code?: number } };
     const writeErrors = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : [];

@@ -1,3 +1,4 @@
+import { retryBusy } from '../database/retry';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { randomUUID } from 'node:crypto';
@@ -37,9 +38,11 @@ export class DeliveryRepository {
     const candidates = await this.deliveries.find(ready, { _id: 1 }).sort({ notBefore: 1 }).limit(limit).lean<{ _id: string }[]>();
     if (candidates.length === 0) return { token, deliveries: [] };
     const ids = candidates.map((c) => c._id);
-    await this.deliveries.updateMany(
-      { _id: { $in: ids }, ...ready },
-      { $set: { leaseUntil: new Date(wallNow.getTime() + leaseMs), leaseToken: token } },
+    await retryBusy(() =>
+      this.deliveries.updateMany(
+        { _id: { $in: ids }, ...ready },
+        { $set: { leaseUntil: new Date(wallNow.getTime() + leaseMs), leaseToken: token } },
+      ),
     );
     const docs = await this.deliveries.find({ _id: { $in: ids }, leaseToken: token }).lean<DeliveryDoc[]>();
     return { token, deliveries: docs.map((d) => plain(d)) };
@@ -49,9 +52,11 @@ export class DeliveryRepository {
   async claimDigestSiblings(digestKeys: string[], token: string, domainNow: Date, wallNow: Date, leaseMs: number): Promise<Delivery[]> {
     if (digestKeys.length === 0) return [];
     const ready = readyFilter(domainNow, wallNow);
-    await this.deliveries.updateMany(
-      { digestKey: { $in: digestKeys }, ...ready },
-      { $set: { leaseUntil: new Date(wallNow.getTime() + leaseMs), leaseToken: token } },
+    await retryBusy(() =>
+      this.deliveries.updateMany(
+        { digestKey: { $in: digestKeys }, ...ready },
+        { $set: { leaseUntil: new Date(wallNow.getTime() + leaseMs), leaseToken: token } },
+      ),
     );
     const docs = await this.deliveries.find({ digestKey: { $in: digestKeys }, leaseToken: token }).lean<DeliveryDoc[]>();
     return docs.map((d) => plain(d));
@@ -59,7 +64,9 @@ export class DeliveryRepository {
 
   /** Marks a send as under way; false if the lease was lost meanwhile (another worker owns it now). */
   async markInFlight(ids: string[], token: string, wallNow: Date): Promise<boolean> {
-    const res = await this.deliveries.updateMany({ _id: { $in: ids }, leaseToken: token }, { $set: { inFlightSince: wallNow } });
+    const res = await retryBusy(() =>
+      this.deliveries.updateMany({ _id: { $in: ids }, leaseToken: token }, { $set: { inFlightSince: wallNow } }),
+    );
     return res.matchedCount === ids.length;
   }
 
@@ -93,9 +100,15 @@ export class DeliveryRepository {
     const inc: Record<string, number> = {};
     if (change.attempt && change.attempt.outcome !== 'deferred') inc.attemptCount = 1;
     if (change.deferred) inc.deferrals = 1;
-    await this.deliveries.updateOne(
-      { _id: id, leaseToken: token },
-      { $set: set, ...(change.attempt ? { $push: { attempts: change.attempt } } : {}), ...(Object.keys(inc).length ? { $inc: inc } : {}) },
+    await retryBusy(() =>
+      this.deliveries.updateOne(
+        { _id: id, leaseToken: token },
+        {
+          $set: set,
+          ...(change.attempt ? { $push: { attempts: change.attempt } } : {}),
+          ...(Object.keys(inc).length ? { $inc: inc } : {}),
+        },
+      ),
     );
   }
 
@@ -141,16 +154,18 @@ export class DeliveryRepository {
 
   async recordProviderStatus(accountId: string, id: string, status: string, errorCode: string | null, wallNow: Date): Promise<void> {
     const failed = ['failed', 'undelivered'].includes(status);
-    await this.deliveries.updateOne(
-      { _id: id, accountId },
-      {
-        $set: {
-          providerStatus: status,
-          providerErrorCode: errorCode,
-          updatedAt: wallNow,
-          ...(failed ? { status: 'failed', reason: `provider reported ${status}${errorCode ? ` (${errorCode})` : ''}` } : {}),
+    await retryBusy(() =>
+      this.deliveries.updateOne(
+        { _id: id, accountId },
+        {
+          $set: {
+            providerStatus: status,
+            providerErrorCode: errorCode,
+            updatedAt: wallNow,
+            ...(failed ? { status: 'failed', reason: `provider reported ${status}${errorCode ? ` (${errorCode})` : ''}` } : {}),
+          },
         },
-      },
+      ),
     );
   }
 }

@@ -1,3 +1,4 @@
+import { retryBusy } from '../database/retry';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
@@ -15,6 +16,6 @@ export class EventRepository {
   }
 
   async forget(accountId: string, eventIds: string[]): Promise<void> {
-    if (eventIds.length) await this.events.deleteMany({ accountId, _id: { $in: eventIds } });
+    if (eventIds.length) await retryBusy(() => this.events.deleteMany({ accountId, _id: { $in: eventIds } }));
   }
 }

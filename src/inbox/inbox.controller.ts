@@ -33,13 +33,12 @@ export class InboxController {
   @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100 } })
   @ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, maximum: 100000 } })
   async list(@Query(new ZodPipe(pageQuery)) q: z.output<typeof pageQuery>, @CurrentPrincipal() p: MemberPrincipal) {
-    const page = await this.inbox.page(p.accountId, p.memberId, {
-      unread: q.unread === 'true',
-      category: q.category,
-      limit: q.limit,
-      offset: q.offset,
-    });
-    return { ...page, limit: q.limit, offset: q.offset, unread: await this.inbox.unreadCount(p.accountId, p.memberId) };
+    // In parallel: the console waits for this answer before it shows the inbox.
+    const [page, unread] = await Promise.all([
+      this.inbox.page(p.accountId, p.memberId, { unread: q.unread === 'true', category: q.category, limit: q.limit, offset: q.offset }),
+      this.inbox.unreadCount(p.accountId, p.memberId),
+    ]);
+    return { ...page, limit: q.limit, offset: q.offset, unread };
   }
 
   @Get('unread-count')

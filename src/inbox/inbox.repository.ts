@@ -1,3 +1,4 @@
+import { retryBusy } from '../database/retry';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
@@ -14,7 +15,7 @@ export class InboxRepository {
   /** Stores a message; an existing id (a retried delivery) counts as stored. */
   async put(doc: InboxDoc): Promise<void> {
     try {
-      await collectionOf(this.inbox).insertOne(doc);
+      await retryBusy(() => collectionOf(this.inbox).insertOne(doc));
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
     }
@@ -39,12 +40,12 @@ export class InboxRepository {
 
   /** Marks one message read (keeping the first read time); false when the member has no such message. */
   async markRead(accountId: string, memberId: string, id: string, now: Date): Promise<boolean> {
-    const res = await this.inbox.updateOne({ _id: id, accountId, memberId, readAt: null }, { $set: { readAt: now } });
+    const res = await retryBusy(() => this.inbox.updateOne({ _id: id, accountId, memberId, readAt: null }, { $set: { readAt: now } }));
     return res.matchedCount === 1 || (await this.get(accountId, memberId, id)) !== null;
   }
 
   async markAllRead(accountId: string, memberId: string, now: Date): Promise<number> {
-    const res = await this.inbox.updateMany({ accountId, memberId, readAt: null }, { $set: { readAt: now } });
+    const res = await retryBusy(() => this.inbox.updateMany({ accountId, memberId, readAt: null }, { $set: { readAt: now } }));
     return res.modifiedCount;
   }
 }

@@ -1,3 +1,4 @@
+import { retryBusy } from '../database/retry';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectModel } from '@nestjs/mongoose';
@@ -41,9 +42,11 @@ export class NoticeRepository {
     const candidates = await this.notices.find(free, { _id: 1 }).sort({ dueAt: 1 }).limit(limit).lean<{ _id: string }[]>();
     if (candidates.length === 0) return { token, notices: [] };
     const ids = candidates.map((c) => c._id);
-    await this.notices.updateMany(
-      { _id: { $in: ids }, ...free },
-      { $set: { 'fanout.leaseUntil': new Date(wallNow.getTime() + leaseMs), 'fanout.leaseToken': token } },
+    await retryBusy(() =>
+      this.notices.updateMany(
+        { _id: { $in: ids }, ...free },
+        { $set: { 'fanout.leaseUntil': new Date(wallNow.getTime() + leaseMs), 'fanout.leaseToken': token } },
+      ),
     );
     const docs = await this.notices.find({ _id: { $in: ids }, 'fanout.leaseToken': token }).lean<NoticeDoc[]>();
     return { token, notices: docs.map((d) => plain(d)) };
@@ -51,9 +54,11 @@ export class NoticeRepository {
 
   async markFannedOut(ids: string[], token: string): Promise<void> {
     if (ids.length === 0) return;
-    await this.notices.updateMany(
-      { _id: { $in: ids }, 'fanout.leaseToken': token },
-      { $set: { 'fanout.status': 'done', 'fanout.leaseUntil': null, 'fanout.leaseToken': null } },
+    await retryBusy(() =>
+      this.notices.updateMany(
+        { _id: { $in: ids }, 'fanout.leaseToken': token },
+        { $set: { 'fanout.status': 'done', 'fanout.leaseUntil': null, 'fanout.leaseToken': null } },
+      ),
     );
   }
 

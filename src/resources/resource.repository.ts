@@ -1,3 +1,4 @@
+import { retryBusy } from '../database/retry';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectModel } from '@nestjs/mongoose';
@@ -26,8 +27,6 @@ export interface PlanWrite {
   rev: number;
   nextDueAt: Date | null;
   policyVersion: number | null;
-  /** The scheduler's lease to release, if the plan comes from a pass. */
-  leaseToken?: string;
 }
 
 /** The planner's view of a stored resource. */
@@ -109,7 +108,19 @@ export class ResourceRepository {
       return {
         updateOne: {
           filter: { _id: id, accountId: state.accountId, rev: expectedRev },
-          update: { $set: { ...fields, rev: expectedRev + 1, nextDueAt, policyVersion, writeToken, updatedAt: now } },
+          // A new state brings its own plan: any scheduler lease on the old state is void.
+          update: {
+            $set: {
+              ...fields,
+              rev: expectedRev + 1,
+              nextDueAt,
+              policyVersion,
+              writeToken,
+              leaseUntil: null,
+              leaseToken: null,
+              updatedAt: now,
+            },
+          },
         },
       };
     });
@@ -136,44 +147,56 @@ export class ResourceRepository {
       .lean<{ _id: string }[]>();
     if (candidates.length === 0) return { token, resources: [] };
     const ids = candidates.map((c) => c._id);
-    await this.resources.updateMany(
-      { _id: { $in: ids }, nextDueAt: { $lte: dueBy }, ...free },
-      { $set: { leaseUntil: new Date(wallNow.getTime() + leaseMs), leaseToken: token } },
+    await retryBusy(() =>
+      this.resources.updateMany(
+        { _id: { $in: ids }, nextDueAt: { $lte: dueBy }, ...free },
+        { $set: { leaseUntil: new Date(wallNow.getTime() + leaseMs), leaseToken: token } },
+      ),
     );
     const docs = await this.resources.find({ _id: { $in: ids }, leaseToken: token }).lean<ResourceDoc[]>();
     return { token, resources: docs.map((d) => plain(d)) };
   }
 
-  /** Stores plans guarded by the rev they were computed from, releasing leases; returns the ids whose rev moved on. */
+  /** Stores plans guarded by the rev they were computed from; returns the ids whose rev moved on. */
   async writePlans(plans: PlanWrite[], now: Date): Promise<string[]> {
     if (plans.length === 0) return [];
     const ops: AnyBulkWriteOperation<ResourceDoc>[] = plans.map((p) => ({
       updateOne: {
-        filter: { _id: p.id, accountId: p.accountId, rev: p.rev, ...(p.leaseToken ? { leaseToken: p.leaseToken } : {}) },
-        update: {
-          $set: {
-            nextDueAt: p.nextDueAt,
-            policyVersion: p.policyVersion,
-            updatedAt: now,
-            ...(p.leaseToken ? { leaseUntil: null, leaseToken: null } : {}),
-          },
-        },
+        filter: { _id: p.id, accountId: p.accountId, rev: p.rev },
+        update: { $set: { nextDueAt: p.nextDueAt, policyVersion: p.policyVersion, updatedAt: now } },
       },
     }));
-    const misses = await bulkMisses(collectionOf(this.resources), ops);
-    if (misses === 0) return [];
+    if ((await bulkMisses(collectionOf(this.resources), ops)) === 0) return [];
     const docs = await this.resources.find({ _id: { $in: plans.map((p) => p.id) } }, { rev: 1 }).lean<{ _id: string; rev: number }[]>();
     const revs = new Map(docs.map((d) => [d._id, d.rev]));
-    const lost = plans.filter((p) => revs.get(p.id) !== p.rev).map((p) => p.id);
-    // An event re-planned these meanwhile; its plan stands, and the lease is no longer needed.
-    const leased = plans.filter((p) => p.leaseToken && lost.includes(p.id));
-    if (leased.length) {
-      await this.resources.updateMany(
-        { _id: { $in: leased.map((p) => p.id) }, leaseToken: { $in: leased.map((p) => p.leaseToken!) } },
-        { $set: { leaseUntil: null, leaseToken: null } },
+    return plans.filter((p) => revs.get(p.id) !== p.rev).map((p) => p.id);
+  }
+
+  /**
+   * Stores a pass's plans and releases its lease. Only resources still under this lease are written:
+   * an event that changed one meanwhile voided the lease and stored its own plan. Resources that share
+   * a next instant (most do: the same local hour) are written together, so a batch costs a few writes.
+   */
+  async releaseClaimed(
+    token: string,
+    plans: { id: string; nextDueAt: Date | null; policyVersion: number | null }[],
+    now: Date,
+  ): Promise<void> {
+    const groups = new Map<string, { nextDueAt: Date | null; policyVersion: number | null; ids: string[] }>();
+    for (const p of plans) {
+      const key = `${p.nextDueAt?.getTime() ?? 'none'}|${p.policyVersion}`;
+      const group = groups.get(key) ?? { nextDueAt: p.nextDueAt, policyVersion: p.policyVersion, ids: [] };
+      group.ids.push(p.id);
+      groups.set(key, group);
+    }
+    for (const g of groups.values()) {
+      await retryBusy(() =>
+        this.resources.updateMany(
+          { _id: { $in: g.ids }, leaseToken: token },
+          { $set: { nextDueAt: g.nextDueAt, policyVersion: g.policyVersion, leaseUntil: null, leaseToken: null, updatedAt: now } },
+        ),
       );
     }
-    return lost;
   }
 
   /** One page of an account's resources in id order, for re-planning them all. */

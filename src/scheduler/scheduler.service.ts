@@ -4,7 +4,7 @@ import { Clock, WallClock } from '../common/clock';
 import { CONFIG, Config } from '../config/config';
 import type { NoticeDoc } from '../notices/notice.schema';
 import { NoticeRepository } from '../notices/notice.repository';
-import { PlanWrite, ResourceRepository, resourceStateOf } from '../resources/resource.repository';
+import { ResourceRepository, resourceStateOf } from '../resources/resource.repository';
 import { FROM_THE_START, PlanningService } from './planning.service';
 
 export interface PassStats {
@@ -57,7 +57,7 @@ export class SchedulerService {
       stats.claimed += resources.length;
       const accounts = new Map((await this.accounts.getMany([...new Set(resources.map((r) => r.accountId))])).map((a) => [a.id, a]));
       const notices: NoticeDoc[] = [];
-      const plans: PlanWrite[] = resources.map((doc) => {
+      const plans = resources.map((doc) => {
         const account = this.planning.accountState(doc.accountId, accounts.get(doc.accountId));
         const plan = this.planning.plan(resourceStateOf(doc), account, doc.nextDueAt ?? FROM_THE_START, now);
         for (const n of plan.notices) notices.push(n);
@@ -72,7 +72,7 @@ export class SchedulerService {
       });
       // Notices first: if the process dies before the plans are stored, the lease lapses and the next pass redoes this batch, harmlessly.
       stats.produced += await this.notices.insertNew(notices);
-      await this.resources.writePlans(plans, now);
+      await this.resources.releaseClaimed(token, plans, now);
     }
     stats.durationMs = Math.round(performance.now() - started);
     if (stats.claimed)

@@ -1,3 +1,4 @@
+import { retryBusy } from '../database/retry';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
@@ -40,10 +41,12 @@ export class SubscriptionRepository {
 
   async put(accountId: string, types: Partial<Record<MessageType, TypeSubscription>>, now: Date): Promise<void> {
     const set = Object.fromEntries(Object.entries(types).map(([t, s]) => [`types.${t}`, s]));
-    await this.subscriptions.updateOne(
-      { _id: accountId, accountId },
-      { $set: { ...set, updatedAt: now }, $setOnInsert: { accountId } },
-      { upsert: true },
+    await retryBusy(() =>
+      this.subscriptions.updateOne(
+        { _id: accountId, accountId },
+        { $set: { ...set, updatedAt: now }, $setOnInsert: { accountId } },
+        { upsert: true },
+      ),
     );
   }
 }

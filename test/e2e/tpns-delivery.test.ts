@@ -6,7 +6,7 @@ const ZONE = 'Asia/Shanghai';
 const ACC = 'acc-e2e';
 
 /** Steps the test clock from `from` to `to`, running a scheduler pass and a delivery round at each step. */
-async function walk(t: TestApp, from: string, to: string, stepHours = 2) {
+async function walk(t: TestApp, from: string, to: string, stepHours = 6) {
   let now = DateTime.fromISO(from, { zone: ZONE });
   const end = DateTime.fromISO(to, { zone: ZONE });
   await t.http().put('/v1/test-clock').set(t.serviceKey).send({ now: now.toISO() }).expect(200);
@@ -108,14 +108,14 @@ describe('TPNS notices reach the right people on the right channels, end to end'
   });
 
   it('walks purchase to destruction and delivers exactly the expected messages', async () => {
-    await t.http().put('/v1/test-clock').set(t.serviceKey).send({ now: '2026-11-20T08:00:00+08:00' }).expect(200);
+    await t.http().put('/v1/test-clock').set(t.serviceKey).send({ now: '2026-11-20T04:00:00+08:00' }).expect(200);
     await t
       .http()
       .post('/v1/events')
       .set(t.serviceKey)
       .send(purchase('push-1', '2026-11-20T08:00:00+08:00', '2026-12-01T10:30:00+08:00'))
       .expect(200);
-    await walk(t, '2026-11-20T08:00:00+08:00', '2026-12-17T00:00:00+08:00');
+    await walk(t, '2026-11-20T04:00:00+08:00', '2026-12-17T04:00:00+08:00');
 
     const emails = peers.smtp.messages.map((m) => m.envelope.to[0]).sort();
     expect(emails.filter((to) => to === 'alice@e2e.test')).toHaveLength(17);
@@ -144,7 +144,7 @@ describe('TPNS notices reach the right people on the right channels, end to end'
     expect(new Set(skipped.items.map((d: { channel: string; reason: string }) => `${d.channel}:${d.reason}`))).toEqual(
       new Set(['email:no_email', 'sms:phone_unverified', 'wechat:wechat_unbound']),
     );
-  });
+  }, 300_000);
 
   it('after the creator switches SMS off for reminders, the next reminder skips SMS and the destroy notice still reaches the inbox', async () => {
     const alice = t.memberAuth(ACC, 'alice', ['creator']);
@@ -176,11 +176,11 @@ describe('TPNS notices reach the right people on the right channels, end to end'
     expect(peers.twilio.messages.length).toBe(smsBefore);
     expect(peers.smtp.messages.filter((m) => m.envelope.to[0] === 'alice@e2e.test')).toHaveLength(18);
 
-    await walk(t, '2026-12-19T12:00:00+08:00', '2027-01-10T12:00:00+08:00', 6);
+    await walk(t, '2026-12-19T12:00:00+08:00', '2027-01-10T12:00:00+08:00');
     const box = await inbox('alice', ['creator']);
     expect(box.total).toBe(inboxBefore + 17);
     expect(box.items[0]).toMatchObject({ type: 'resource_destroyed' });
     // SMS still goes out for the types the creator did not switch off.
     expect(peers.twilio.messages.length).toBe(smsBefore + 9);
-  });
+  }, 300_000);
 });

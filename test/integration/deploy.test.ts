@@ -41,6 +41,10 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toContain('COPY --from=build');
   });
+
+  it("ships the console's static files, which the build does not copy", () => {
+    expect(dockerfile).toMatch(/^COPY .*src\/console\/static \.\/src\/console\/static$/m);
+  });
 });
 
 describe('README', () => {

@@ -35,8 +35,16 @@ export interface TestApp {
   close: () => Promise<void>;
 }
 
-export async function startTestApp(label: string, options: { env?: Record<string, string>; clock?: Clock } = {}): Promise<TestApp> {
-  const uri = testDatabaseUri(label);
+export async function startTestApp(
+  label: string,
+  options: {
+    env?: Record<string, string>;
+    clock?: Clock;
+    /** Share a database with another app (several instances). */ databaseUri?: string;
+    keepDatabase?: boolean;
+  } = {},
+): Promise<TestApp> {
+  const uri = options.databaseUri ?? testDatabaseUri(label);
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', MONGODB_URI: uri, ...options.env });
   const app = await createApp(config, { clock: options.clock });
   await app.init();
@@ -49,7 +57,7 @@ export async function startTestApp(label: string, options: { env?: Record<string
     memberAuth: (accountId, memberId, roles) => ({ Authorization: `Bearer ${tokens.mint({ acc: accountId, sub: memberId, roles })}` }),
     close: async () => {
       await app.close();
-      await dropDatabase(uri);
+      if (!options.keepDatabase) await dropDatabase(uri);
     },
   };
 }

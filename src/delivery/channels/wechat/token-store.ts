@@ -1,3 +1,4 @@
+import { retryBusy } from '../../../database/retry';
 import type { Collection } from 'mongodb';
 import { WallClock } from '../../../common/clock';
 
@@ -27,11 +28,13 @@ export class ProviderTokenStore {
   }
 
   async put(key: string, token: StoredToken): Promise<void> {
-    await this.collection.updateOne({ _id: key }, { $set: { token: token.token, expiresAt: token.expiresAt } }, { upsert: true });
+    await retryBusy(() =>
+      this.collection.updateOne({ _id: key }, { $set: { token: token.token, expiresAt: token.expiresAt } }, { upsert: true }),
+    );
   }
 
   /** Drops the token only if it is still the rejected one, so a fresher token another process stored survives. */
   async invalidate(key: string, token: string): Promise<void> {
-    await this.collection.deleteOne({ _id: key, token });
+    await retryBusy(() => this.collection.deleteOne({ _id: key, token }));
   }
 }
