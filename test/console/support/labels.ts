@@ -17,8 +17,12 @@ export function interfaceTexts(page: Page): Promise<{ where: string; text: strin
     };
     // Generated ids (`cat-3`) differ between renders; stable ones name the control.
     const id = (el: Element) => (el.id && !/-\d+(-[a-z]+)?$/.test(el.id) ? `#${el.id}` : '');
-    const where = (el: Element) =>
-      `${el.tagName.toLowerCase()}${id(el)}${el.className ? `.${String(el.className).split(' ').join('.')}` : ''}`;
+    // Loading-state classes (the unread badge is `.unknown` until its count arrives) do not name an element.
+    const classes = (el: Element) =>
+      String(el.className)
+        .split(' ')
+        .filter((c) => c && c !== 'unknown');
+    const where = (el: Element) => `${el.tagName.toLowerCase()}${id(el)}${classes(el).length ? `.${classes(el).join('.')}` : ''}`;
     const out: { where: string; text: string }[] = [];
     for (const el of document.querySelectorAll(SELECTOR)) {
       if (el.closest('[data-value],[data-fixed],[hidden],noscript')) continue;
