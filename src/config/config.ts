@@ -78,6 +78,7 @@ const schema = z.object({
   WECHAT_APP_ID: z.string().min(1).optional(),
   WECHAT_APP_SECRET: z.string().min(1).optional(),
   WECHAT_API_BASE_URL: url(/^https?:$/, 'http(s)://').default('https://api.weixin.qq.com'),
+  WECHAT_QUOTA_RETRY_MS: int(1_000, 86_400_000).default(3_600_000),
 });
 
 /** Every variable Herald reads (the README's table and docker-compose.yml are checked against it). */
@@ -133,7 +134,7 @@ export interface Config {
   leaseMs: number;
   email: { smtpUrl: string | null; from: string };
   sms: { accountSid: string; authToken: string; from: string; baseUrl: string | null } | null;
-  wechat: { appId: string; appSecret: string; apiBaseUrl: string } | null;
+  wechat: { appId: string; appSecret: string; apiBaseUrl: string; quotaRetryMs: number } | null;
 }
 
 export class ConfigError extends Error {
@@ -200,7 +201,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
         : null,
     wechat:
       e.WECHAT_APP_ID && e.WECHAT_APP_SECRET
-        ? { appId: e.WECHAT_APP_ID, appSecret: e.WECHAT_APP_SECRET, apiBaseUrl: e.WECHAT_API_BASE_URL }
+        ? {
+            appId: e.WECHAT_APP_ID,
+            appSecret: e.WECHAT_APP_SECRET,
+            apiBaseUrl: e.WECHAT_API_BASE_URL,
+            quotaRetryMs: e.WECHAT_QUOTA_RETRY_MS,
+          }
         : null,
   };
 }

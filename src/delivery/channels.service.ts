@@ -63,6 +63,7 @@ export class ChannelsService implements OnModuleInit, OnModuleDestroy {
         'wechat',
         new WeChatSender(
           new WeChatClient({ appId: wechat.appId, appSecret: wechat.appSecret, apiBaseUrl: wechat.apiBaseUrl }, store, this.wall),
+          { quotaRetryAfterMs: wechat.quotaRetryMs },
         ),
       );
     }

@@ -37,6 +37,7 @@ describe('delivery pipeline', () => {
         DELIVERY_ENABLED: 'false',
         DELIVERY_BACKOFF_BASE_MS: '20',
         DIGEST_WINDOW_MS: '60000',
+        WECHAT_QUOTA_RETRY_MS: '1000',
       },
     });
     await t
@@ -158,5 +159,29 @@ describe('delivery pipeline', () => {
     await t.http().post('/v1/webhooks/twilio/status').type('form').set('X-Twilio-Signature', signature).send(params).expect(204);
     const [updated] = (await deliveries('channel=sms')).filter((d: { id: string }) => d.id === sms.id);
     expect(updated).toMatchObject({ providerStatus: 'undelivered', providerErrorCode: '30005', status: 'failed' });
+  });
+
+  it('defers a WeChat message on 45009 (daily quota) and sends it later, once', async () => {
+    await t.http().put(`/v1/members/alice/contacts/wechat?accountId=${ACC}`).set(svc()).send({ openid: 'openid-alice' }).expect(200);
+    await setClock('2026-11-28T09:00:00+08:00');
+    peers.wechat.failNextSends(45009);
+    const deliveredBefore = peers.wechat.delivered.length;
+    await post({
+      id: `e${++seq}`,
+      type: 'account.overdue',
+      occurredAt: '2026-11-28T09:00:00+08:00',
+      accountId: ACC,
+      data: { billDate: '2026-11-28T00:00:00+08:00' },
+    });
+    await runAll();
+    const [deferred] = (await deliveries('channel=wechat&status=pending')).filter((d: { type: string }) => d.type === 'account_overdue');
+    expect(deferred).toMatchObject({ deferrals: 1, attemptCount: 0 });
+    expect(deferred.attempts[0]).toMatchObject({ outcome: 'deferred', code: 45009 });
+    expect(peers.wechat.delivered.length).toBe(deliveredBefore);
+    await new Promise((r) => setTimeout(r, 1100));
+    await runAll();
+    const [sent] = (await deliveries('channel=wechat&status=sent')).filter((d: { type: string }) => d.type === 'account_overdue');
+    expect(sent.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['deferred', 'sent']);
+    expect(peers.wechat.delivered.filter((m) => m.client_msg_id === sent.id)).toHaveLength(1);
   });
 });
