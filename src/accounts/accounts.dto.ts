@@ -6,6 +6,8 @@ import { LOCALES } from './member.schema';
 
 export const timeZone = z.string().refine((v) => IANAZone.isValidZone(v), 'must be an IANA time zone such as Asia/Shanghai');
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time HH:mm');
+/** A member's quiet window, local times; it may cross midnight. */
+export const quietHours = z.object({ start: hhmm, end: hhmm }).refine((q) => q.start !== q.end, 'start and end must differ');
 
 const contact = <S extends z.ZodType<string>>(value: S) => z.object({ value, verified: z.boolean().optional() }).nullable().optional();
 
@@ -36,11 +38,7 @@ const memberFields = {
   contacts: contactsInput.optional(),
   locale: z.enum(LOCALES).optional(),
   timeZone: timeZone.optional(),
-  quietHours: z
-    .object({ start: hhmm, end: hhmm })
-    .refine((q) => q.start !== q.end, 'start and end must differ')
-    .nullable()
-    .optional(),
+  quietHours: quietHours.nullable().optional(),
 };
 
 const scopeOnlyForCollaborators = (m: { roles?: string[]; scope?: unknown }) =>

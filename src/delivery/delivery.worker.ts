@@ -13,7 +13,7 @@ import { ChannelsService } from './channels.service';
 import type { RenderedMessage, SendResult } from './channels/channel-sender';
 import { Delivery, DeliveryRepository } from './delivery.repository';
 import type { Attempt } from './delivery.schema';
-import { inPool } from './fanout.service';
+import { inPool } from '../common/pool';
 import { RateLimiter } from './rate-limiter';
 import { backoffMs, MAX_DEFERRALS } from './retry-policy';
 import { stillHolds } from './still-holds';

@@ -13,15 +13,6 @@ import { ChannelsService } from './channels.service';
 import type { DeliveryDoc } from './delivery.schema';
 import { DeliveryRepository } from './delivery.repository';
 
-/** Runs `fn` over items with at most `limit` in flight. */
-export async function inPool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-}
-
 /**
  * Fan-out: turns each produced notice into deliveries, one per recipient and channel (skipped ones
  * recorded with their reason), or joins the recipient's digest of the day. Repeating it after a crash

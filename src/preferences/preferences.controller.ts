@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { timeZone } from '../accounts/accounts.dto';
+import { quietHours, timeZone } from '../accounts/accounts.dto';
 import { Member, MemberRepository } from '../accounts/member.repository';
 import { LOCALES } from '../accounts/member.schema';
 import { Auth, CurrentPrincipal } from '../common/auth/auth.decorators';
@@ -13,16 +13,11 @@ import { Channel, CHANNELS, MESSAGE_TYPE_SPECS, MESSAGE_TYPES, MessageType } fro
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
 import { memberScope } from './member-access';
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a local time HH:mm');
 const putPreferences = z
   .object({
     locale: z.enum(LOCALES).optional(),
     timeZone: timeZone.optional(),
-    quietHours: z
-      .object({ start: hhmm, end: hhmm })
-      .refine((q) => q.start !== q.end, 'start and end must differ')
-      .nullable()
-      .optional(),
+    quietHours: quietHours.nullable().optional(),
     channels: z.partialRecord(z.enum(MESSAGE_TYPES), z.partialRecord(z.enum(CHANNELS), z.boolean())).optional(),
   })
   .refine((b) => Object.keys(b).length > 0, 'must change at least one preference');
