@@ -2,8 +2,10 @@
 'use strict';
 // The one place that decides which MongoDB-compatible server Herald talks to, used by
 // `npm start`, the tests and the benchmark: MONGODB_URI if set → `mongod` on PATH →
-// FerretDB v1.24.2 (SQLite backend) built from source into .cache/bin on first use.
+// FerretDB v1.24.2 (SQLite backend) built from source, with scripts/ferretdb.patch applied,
+// into .cache/bin on first use.
 const { spawn, execFileSync } = require('node:child_process');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
@@ -13,6 +15,13 @@ const ROOT = path.resolve(__dirname, '..');
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 const FERRETDB_VERSION = 'v1.24.2';
 const FERRETDB_BIN = path.join(ROOT, '.cache', 'bin', 'ferretdb');
+const FERRETDB_PATCH = path.join(__dirname, 'ferretdb.patch');
+// The build's version names the patch, so a changed patch rebuilds the binary.
+const FERRETDB_BUILD = `${FERRETDB_VERSION}-herald.${crypto
+  .createHash('sha256')
+  .update(fs.readFileSync(FERRETDB_PATCH))
+  .digest('hex')
+  .slice(0, 8)}`;
 
 function log(message) {
   if (!process.env.HERALD_DB_QUIET) process.stderr.write(`[local-db] ${message}\n`);
@@ -41,16 +50,19 @@ function ferretDbVersion() {
 }
 
 /**
- * Builds FerretDB with `go install` into .cache/bin unless that exact version is there.
+ * Builds FerretDB with `go install` into .cache/bin unless this exact build is there.
  * `go install module/cmd@version` is not used directly: it asks the module proxy for the
  * module's version list (to check deprecation), which not every proxy serves, and the
  * module archive lacks build/version/version.txt, without which the binary refuses to run.
- * So the pinned module is downloaded, copied, given its version file and installed from there.
+ * So the pinned module is downloaded, copied, patched, given its version file and installed.
+ *
+ * scripts/ferretdb.patch fixes two faults of the SQLite backend that made every write cost
+ * a full table scan and made large update batches hang (see docs/ferretdb-patch.md).
  */
 function ensureFerretDb() {
-  if (ferretDbVersion() === FERRETDB_VERSION) return FERRETDB_BIN;
+  if (ferretDbVersion() === FERRETDB_BUILD) return FERRETDB_BIN;
   if (!onPath('go')) throw new Error('FerretDB is not built and Go is not on PATH: install Go or set MONGODB_URI');
-  log(`building FerretDB ${FERRETDB_VERSION} with go install (first run only, about two minutes)`);
+  log(`building FerretDB ${FERRETDB_BUILD} with go install (first run only, about two minutes)`);
   const env = { ...process.env, GOFLAGS: '-mod=mod', GOTOOLCHAIN: 'local' };
   const info = JSON.parse(
     execFileSync('go', ['mod', 'download', '-json', `${FERRETDB_MODULE}@${FERRETDB_VERSION}`], {
@@ -63,7 +75,8 @@ function ensureFerretDb() {
   try {
     fs.cpSync(info.Dir, src, { recursive: true });
     execFileSync('chmod', ['-R', 'u+w', src]);
-    fs.writeFileSync(path.join(src, 'build', 'version', 'version.txt'), `${FERRETDB_VERSION}\n`);
+    execFileSync('git', ['apply', '--whitespace=nowarn', FERRETDB_PATCH], { cwd: src, stdio: ['ignore', 'inherit', 'inherit'] });
+    fs.writeFileSync(path.join(src, 'build', 'version', 'version.txt'), `${FERRETDB_BUILD}\n`);
     fs.mkdirSync(path.dirname(FERRETDB_BIN), { recursive: true });
     execFileSync('go', ['install', './cmd/ferretdb'], {
       cwd: src,
@@ -73,8 +86,8 @@ function ensureFerretDb() {
   } finally {
     fs.rmSync(src, { recursive: true, force: true });
   }
-  if (ferretDbVersion() !== FERRETDB_VERSION) throw new Error(`FerretDB build did not produce ${FERRETDB_VERSION}`);
-  log(`FerretDB ${FERRETDB_VERSION} built into ${path.relative(ROOT, FERRETDB_BIN)}`);
+  if (ferretDbVersion() !== FERRETDB_BUILD) throw new Error(`FerretDB build did not produce ${FERRETDB_BUILD}`);
+  log(`FerretDB ${FERRETDB_BUILD} built into ${path.relative(ROOT, FERRETDB_BIN)}`);
   return FERRETDB_BIN;
 }
 
@@ -160,7 +173,7 @@ async function startLocalDb({ name = 'dev', fresh = false, port } = {}) {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
   } else {
-    label = `FerretDB ${FERRETDB_VERSION} (SQLite in ${path.relative(ROOT, dataDir)})`;
+    label = `FerretDB ${FERRETDB_BUILD} (SQLite in ${path.relative(ROOT, dataDir)})`;
     const bin = ensureFerretDb();
     const stateDir = path.join(dataDir, 'state');
     fs.mkdirSync(stateDir, { recursive: true });
@@ -190,7 +203,7 @@ async function startLocalDb({ name = 'dev', fresh = false, port } = {}) {
   };
 }
 
-module.exports = { startLocalDb, ensureFerretDb, freePort, FERRETDB_VERSION };
+module.exports = { startLocalDb, ensureFerretDb, freePort, FERRETDB_VERSION, FERRETDB_BUILD };
 
 if (require.main === module) {
   const args = process.argv.slice(2);

@@ -4,8 +4,8 @@ import { accountState, loadPolicies, planDue, resourceState } from '../../src/li
 import { SchedulerService } from '../../src/scheduler/scheduler.service';
 import { startTestApp, TestApp, testDatabaseUri } from '../support/app';
 
-// FerretDB v1 (the local database) rewrites documents slowly; HERALD_SCHEDULER_TEST_RESOURCES=10000 runs the full-size case.
-const RESOURCES = Number(process.env.HERALD_SCHEDULER_TEST_RESOURCES ?? 1_000);
+// HERALD_SCHEDULER_TEST_RESOURCES scales the case (for example up, against MongoDB via MONGODB_URI).
+const RESOURCES = Number(process.env.HERALD_SCHEDULER_TEST_RESOURCES ?? 10_000);
 const PURCHASED_AT = '2026-11-01T09:00:00+08:00';
 const PASS_AT = '2026-11-20T12:00:00+08:00';
 const policy = loadPolicies(path.join(__dirname, '..', '..', 'policies')).get('tpns')!;
@@ -16,7 +16,7 @@ describe(`two scheduler instances over the same ${RESOURCES} resources`, () => {
   let a: TestApp;
   let b: TestApp;
   const uri = testDatabaseUri('two-schedulers');
-  const env = { TEST_CLOCK_ENABLED: 'true', SCHEDULER_ENABLED: 'false', DELIVERY_ENABLED: 'false', SCHEDULER_BATCH_SIZE: '100' };
+  const env = { TEST_CLOCK_ENABLED: 'true', SCHEDULER_ENABLED: 'false', DELIVERY_ENABLED: 'false', SCHEDULER_BATCH_SIZE: '250' };
 
   beforeAll(async () => {
     a = await startTestApp('two-schedulers-a', { databaseUri: uri, env, keepDatabase: true });
