@@ -82,6 +82,8 @@ export class DeliveryRepository {
       providerMessageId?: string | null;
       deferred?: boolean;
       sentWith?: string;
+      /** When the attempt that left the outcome in doubt began; the next attempt asks before sending. */
+      inFlightSince?: Date | null;
     },
     wallNow: Date,
   ): Promise<void> {
@@ -89,7 +91,7 @@ export class DeliveryRepository {
       status: change.status,
       reason: change.reason ?? null,
       retryAt: change.retryAt ?? null,
-      inFlightSince: null,
+      inFlightSince: change.inFlightSince ?? null,
       leaseUntil: null,
       leaseToken: null,
       updatedAt: wallNow,

@@ -10,7 +10,7 @@ import { PlanningService } from '../scheduler/planning.service';
 import { buildMessageContext } from '../templates/message-context';
 import { TemplateRegistry } from '../templates/template-registry';
 import { ChannelsService } from './channels.service';
-import type { RenderedMessage, SendResult } from './channels/channel-sender';
+import type { ChannelSender, OutgoingMessage, RenderedMessage, SendResult } from './channels/channel-sender';
 import { Delivery, DeliveryRepository } from './delivery.repository';
 import type { Attempt } from './delivery.schema';
 import { inPool } from '../common/pool';
@@ -183,6 +183,19 @@ export class DeliveryWorker {
       return finishAll({ status: 'failed', reason: attempt.error, attempt }, 'failed');
     }
 
+    const message: OutgoingMessage = {
+      deliveryId: lead.id,
+      to: lead.to,
+      locale: lead.locale,
+      content,
+      accountId: lead.accountId,
+      type: lead.type,
+    };
+    const interrupted = await this.findInterruptedSend(holding, sender, message);
+    if (interrupted === 'unknown') return [...outcomes, 'retried'];
+    if (interrupted)
+      return finishAll({ status: 'sent', attempt: interrupted.attempt, providerMessageId: interrupted.providerMessageId }, 'sent');
+
     await this.limiters[lead.channel].take();
     if (
       !(await this.deliveries.markInFlight(
@@ -195,9 +208,7 @@ export class DeliveryWorker {
     const started = wallNow();
     const t0 = performance.now();
     const result: SendResult = await sender
-      .send({ deliveryId: lead.id, to: lead.to, locale: lead.locale, content, accountId: lead.accountId, type: lead.type } as Parameters<
-        typeof sender.send
-      >[0])
+      .send(message)
       .catch((err: unknown) => ({ outcome: 'transient' as const, error: `sender threw: ${(err as Error).message}` }));
     const attempt: Attempt = {
       at: started,
@@ -228,8 +239,41 @@ export class DeliveryWorker {
           return finishAll({ status: 'failed', reason: `gave up after ${attemptNumber} attempts: ${result.error}`, attempt }, 'failed');
         }
         const retryAt = new Date(wallNow().getTime() + backoffMs(attemptNumber, this.config.delivery.backoffBaseMs, result.retryAfterMs));
-        return finishAll({ status: 'pending', attempt, retryAt }, 'retried');
+        return finishAll({ status: 'pending', attempt, retryAt, inFlightSince: result.inDoubt ? started : null }, 'retried');
       }
     }
+  }
+
+  /**
+   * A delivery still marked in flight when claimed was cut off mid-send (its worker died). Channels
+   * whose provider cannot drop a repeat are asked whether the message went out; if it did, that is
+   * recorded instead of sending again. 'unknown' (the provider could not answer) leaves the delivery,
+   * still marked, to be asked again when its lease lapses.
+   */
+  private async findInterruptedSend(
+    holding: { delivery: Delivery }[],
+    sender: ChannelSender,
+    message: OutgoingMessage,
+  ): Promise<{ attempt: Attempt; providerMessageId: string } | null | 'unknown'> {
+    const since = holding.map((h) => h.delivery.inFlightSince).reduce<Date | null>((a, b) => (a && b && a < b ? a : (b ?? a)), null);
+    if (!since || !sender.findSent) return null;
+    const at = this.wall.now();
+    const t0 = performance.now();
+    const found = await sender.findSent(message, since).catch((err: unknown) => {
+      this.logger.warn({ err, deliveryId: message.deliveryId }, 'could not ask the provider about an interrupted send; asking again later');
+      return 'unknown' as const;
+    });
+    if (found === 'unknown' || found === null) return found;
+    // The same body to the same address may belong to another delivery (two members sharing a phone).
+    const owner = await this.deliveries.findByProviderMessageId(found.providerMessageId);
+    if (owner && !holding.some((h) => h.delivery.id === owner.id)) return null;
+    this.logger.log(
+      { deliveryId: message.deliveryId, providerMessageId: found.providerMessageId },
+      'interrupted send had gone out; recorded, not repeated',
+    );
+    return {
+      providerMessageId: found.providerMessageId,
+      attempt: { at, outcome: 'sent', response: found.response, durationMs: Math.round(performance.now() - t0) },
+    };
   }
 }

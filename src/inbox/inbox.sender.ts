@@ -1,4 +1,4 @@
-import type { Category, MessageType } from '../lifecycle/message-types';
+import type { Category } from '../lifecycle/message-types';
 import { ChannelSender, OutgoingMessage, SendResult, wrongChannel } from '../delivery/channels/channel-sender';
 import type { WallClock } from '../common/clock';
 import type { InboxRepository } from './inbox.repository';
@@ -12,7 +12,7 @@ export class InboxSender implements ChannelSender {
     private readonly wall: WallClock,
   ) {}
 
-  async send(message: OutgoingMessage & { accountId?: string; type?: MessageType }): Promise<SendResult> {
+  async send(message: OutgoingMessage): Promise<SendResult> {
     if (message.content.channel !== 'inbox') return wrongChannel('inbox', message);
     if (!message.accountId || !message.type)
       return { outcome: 'permanent', error: 'in-site message without account or type', code: 'BAD_MESSAGE' };

@@ -184,4 +184,47 @@ describe('delivery pipeline', () => {
     expect(sent.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['deferred', 'sent']);
     expect(peers.wechat.delivered.filter((m) => m.client_msg_id === sent.id)).toHaveLength(1);
   });
+
+  it('looks an SMS up instead of sending it again when Twilio took it but the answer was lost', async () => {
+    await setClock('2026-11-29T09:00:00+08:00');
+    const before = peers.twilio.messages.length;
+    peers.twilio.loseAnswers(1);
+    await post({
+      id: `e${++seq}`,
+      type: 'resource.autorenew_failed',
+      occurredAt: '2026-11-29T09:00:00+08:00',
+      accountId: ACC,
+      resourceId: 'digest-3',
+      data: {},
+    });
+    await runAll();
+    const sms = (d: { type: string; resourceIds: string[] }) => d.type === 'autorenew_failed' && d.resourceIds.includes('digest-3');
+    const [sent] = (await deliveries('channel=sms&status=sent')).filter(sms);
+    expect(sent.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['transient', 'sent']);
+    expect(sent.attempts[1].response).toMatchObject({ foundAfterInterruption: true });
+    const [taken] = peers.twilio.messages.filter((m) => m.sid === sent.providerMessageId);
+    expect(peers.twilio.messages.slice(before).filter((m) => m.body === taken.body)).toHaveLength(1);
+  });
+
+  it('sends an SMS whose earlier attempt never reached Twilio', async () => {
+    await setClock('2026-11-30T09:00:00+08:00');
+    const before = peers.twilio.messages.length;
+    peers.twilio.cutNext(1);
+    await post({
+      id: `e${++seq}`,
+      type: 'resource.autorenew_failed',
+      occurredAt: '2026-11-30T09:00:00+08:00',
+      accountId: ACC,
+      resourceId: 'digest-4',
+      data: {},
+    });
+    await runAll();
+    const [sent] = (await deliveries('channel=sms&status=sent')).filter(
+      (d: { type: string; resourceIds: string[] }) => d.type === 'autorenew_failed' && d.resourceIds.includes('digest-4'),
+    );
+    expect(sent.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['transient', 'sent']);
+    expect(sent.attempts[1].response).not.toHaveProperty('foundAfterInterruption');
+    const [taken] = peers.twilio.messages.filter((m) => m.sid === sent.providerMessageId);
+    expect(peers.twilio.messages.slice(before).filter((m) => m.body === taken.body)).toHaveLength(1);
+  });
 });

@@ -1,4 +1,4 @@
-import type { Category, Channel } from '../../lifecycle/message-types';
+import type { Category, Channel, MessageType } from '../../lifecycle/message-types';
 
 /** What a template rendered for one channel; each sender accepts only its own variant. */
 export type RenderedMessage =
@@ -14,18 +14,42 @@ export interface OutgoingMessage {
   to: string;
   locale: 'zh-CN' | 'en-US';
   content: RenderedMessage;
+  /** Set for lifecycle messages; a contact verification code has neither. */
+  accountId?: string;
+  type?: MessageType;
 }
 
 /** `response` goes into the delivery's attempt log: small, and never a credential or access token. */
 export type SendResult =
   | { outcome: 'sent'; providerMessageId?: string; response: unknown }
-  | { outcome: 'transient'; error: string; code?: string | number; retryAfterMs?: number; response?: unknown }
+  | {
+      outcome: 'transient';
+      error: string;
+      code?: string | number;
+      retryAfterMs?: number;
+      response?: unknown;
+      /** No answer came back (timeout, cut connection): the provider may have taken the message. */
+      inDoubt?: boolean;
+    }
   | { outcome: 'deferred'; error: string; code?: string | number; retryAfterMs: number; response?: unknown }
   | { outcome: 'permanent'; error: string; code?: string | number; response?: unknown };
+
+/** A message an interrupted attempt did hand to the provider. */
+export interface FoundMessage {
+  providerMessageId: string;
+  response: unknown;
+}
 
 export interface ChannelSender {
   readonly channel: Channel;
   send(message: OutgoingMessage): Promise<SendResult>;
+  /**
+   * For providers that cannot drop a repeated send by our dedupe key: after an attempt was cut off
+   * (a crash between handing the message over and recording it), asks the provider whether that
+   * message went out at or after `since`. Providers that dedupe (inbox, email Message-ID, WeChat
+   * client_msg_id) leave it out and are simply sent again.
+   */
+  findSent?(message: OutgoingMessage, since: Date): Promise<FoundMessage | null>;
   close?(): Promise<void>;
 }
 

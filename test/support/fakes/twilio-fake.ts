@@ -9,6 +9,7 @@ export interface TwilioFakeMessage {
   from: string;
   body: string;
   statusCallback?: string;
+  createdAt: Date;
 }
 
 export interface TwilioFakeRequest {
@@ -33,14 +34,43 @@ const twilioError = (status: number, code: number, message: string) => ({
 });
 const rfc2822 = (d: Date) => d.toUTCString().replace('GMT', '+0000');
 
+function messageJson(m: TwilioFakeMessage) {
+  const created = rfc2822(m.createdAt);
+  const uri = `/2010-04-01/Accounts/${m.accountSid}/Messages/${m.sid}.json`;
+  return {
+    account_sid: m.accountSid,
+    api_version: '2010-04-01',
+    body: m.body,
+    date_created: created,
+    date_sent: null,
+    date_updated: created,
+    direction: 'outbound-api',
+    error_code: null,
+    error_message: null,
+    from: m.from,
+    messaging_service_sid: null,
+    num_media: '0',
+    num_segments: '1',
+    price: null,
+    price_unit: 'USD',
+    sid: m.sid,
+    status: 'queued',
+    subresource_uris: { media: uri.replace('.json', '/Media.json') },
+    to: m.to,
+    uri,
+  };
+}
+
 /**
- * A local stand-in for Twilio's Messages API (2010-04-01 wire format): form-encoded POSTs, HTTP Basic auth with
+ * A local stand-in for Twilio's Messages API (2010-04-01 wire format): form-encoded POSTs, the message list, HTTP Basic auth with
  * AccountSid:AuthToken, Twilio's error JSON, and scriptable failures. Records everything and dedupes nothing.
  */
 export class TwilioFake {
   readonly messages: TwilioFakeMessage[] = [];
   readonly requests: TwilioFakeRequest[] = [];
   private failures: Failure[] = [];
+  private dropAnswers = 0;
+  private cutRequests = 0;
   private port = 0;
   private readonly server: Server;
 
@@ -69,6 +99,11 @@ export class TwilioFake {
     for (let i = 0; i < count; i++) this.failures.push({ status: 429, retryAfterSeconds });
   }
 
+  /** The next `count` messages are accepted but their answer is lost: the connection closes instead. */
+  loseAnswers(count: number): void {
+    this.dropAnswers += count;
+  }
+
   /** The next `count` authorized requests answer with this Twilio error, e.g. 400 / 21211. */
   failNext(count: number, status: number, code: number, message: string): void {
     for (let i = 0; i < count; i++) this.failures.push({ status, code, message });
@@ -76,6 +111,11 @@ export class TwilioFake {
 
   stop(): Promise<void> {
     return close(this.server);
+  }
+
+  /** The next `count` message requests are cut off before Twilio takes them: the connection closes, nothing is sent. */
+  cutNext(count: number): void {
+    this.cutRequests += count;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -86,7 +126,8 @@ export class TwilioFake {
     const authorized = this.authorized(req.headers.authorization, match?.[1]);
     this.requests.push({ method: req.method ?? '', path, contentType: req.headers['content-type'], authorized, form });
 
-    if (!match || req.method !== 'POST') return sendJson(res, 404, twilioError(404, 20404, `The requested resource ${path} was not found`));
+    if (!match || (req.method !== 'POST' && req.method !== 'GET'))
+      return sendJson(res, 404, twilioError(404, 20404, `The requested resource ${path} was not found`));
     if (!authorized) {
       return sendJson(
         res,
@@ -96,6 +137,12 @@ export class TwilioFake {
           'WWW-Authenticate': 'Basic realm="Twilio API"',
         },
       );
+    }
+    if (req.method === 'GET') return this.list(req, res, match[1]);
+    if (this.cutRequests > 0) {
+      this.cutRequests--;
+      req.socket.destroy();
+      return;
     }
     const failure = this.failures.shift();
     if (failure?.status === 429) {
@@ -117,31 +164,48 @@ export class TwilioFake {
     if (!body) return sendJson(res, 400, twilioError(400, 21602, 'Message body is required.'));
     if (!E164.test(to)) return sendJson(res, 400, twilioError(400, 21211, `Invalid 'To' Phone Number: ${to}`));
 
-    const sid = `SM${randomBytes(16).toString('hex')}`;
-    const accountSid = match[1];
-    this.messages.push({ sid, accountSid, to, from, body, ...(statusCallback && { statusCallback }) });
-    const now = rfc2822(new Date());
-    const uri = `/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`;
-    sendJson(res, 201, {
-      account_sid: accountSid,
-      api_version: '2010-04-01',
-      body,
-      date_created: now,
-      date_sent: null,
-      date_updated: now,
-      direction: 'outbound-api',
-      error_code: null,
-      error_message: null,
-      from,
-      messaging_service_sid: null,
-      num_media: '0',
-      num_segments: '1',
-      price: null,
-      price_unit: 'USD',
-      sid,
-      status: 'queued',
-      subresource_uris: { media: uri.replace('.json', '/Media.json') },
+    const message: TwilioFakeMessage = {
+      sid: `SM${randomBytes(16).toString('hex')}`,
+      accountSid: match[1],
       to,
+      from,
+      body,
+      ...(statusCallback && { statusCallback }),
+      createdAt: new Date(),
+    };
+    this.messages.push(message);
+    // A peer that received the message but whose answer never arrived (a crash or a cut connection on the way back).
+    if (this.dropAnswers > 0) {
+      this.dropAnswers--;
+      req.socket.destroy();
+      return;
+    }
+    sendJson(res, 201, messageJson(message));
+  }
+
+  /** GET Messages.json: To / From filters, newest first, one page of PageSize (Twilio's list format). */
+  private list(req: IncomingMessage, res: ServerResponse, accountSid: string): void {
+    const query = new URL(req.url ?? '/', 'http://fake').searchParams;
+    const pageSize = Math.min(Number(query.get('PageSize') ?? 50) || 50, 1000);
+    const matching = this.messages
+      .filter(
+        (m) =>
+          m.accountSid === accountSid &&
+          (!query.has('To') || m.to === query.get('To')) &&
+          (!query.has('From') || m.from === query.get('From')),
+      )
+      .reverse()
+      .slice(0, pageSize);
+    const uri = `/2010-04-01/Accounts/${accountSid}/Messages.json?PageSize=${pageSize}&Page=0`;
+    sendJson(res, 200, {
+      messages: matching.map(messageJson),
+      end: matching.length - 1,
+      first_page_uri: uri,
+      next_page_uri: null,
+      page: 0,
+      page_size: pageSize,
+      previous_page_uri: null,
+      start: 0,
       uri,
     });
   }

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 import { WallClock } from '../../../common/clock';
-import type { ChannelSender, OutgoingMessage, SendResult } from '../channel-sender';
+import type { ChannelSender, FoundMessage, OutgoingMessage, SendResult } from '../channel-sender';
 import { errorText, wrongChannel } from '../channel-sender';
 import { parseRetryAfter } from '../retry-after';
 
@@ -38,7 +38,7 @@ interface TwilioError {
 export function classifyTwilioError(err: unknown, retryAfterMs?: number): SendResult {
   const e = (err ?? {}) as TwilioError;
   const error = errorText(err);
-  if (typeof e.status !== 'number') return { outcome: 'transient', error, code: e.code };
+  if (typeof e.status !== 'number') return { outcome: 'transient', error, code: e.code, inDoubt: true };
   const code = typeof e.code === 'number' ? e.code : undefined;
   const response = { httpStatus: e.status, code, message: error, moreInfo: e.moreInfo };
   const withCode = { error, code: code ?? e.status, response };
@@ -99,4 +99,24 @@ export class SmsSender implements ChannelSender {
       return classifyTwilioError(err, parseRetryAfter(slot.retryAfter, this.clock.now()));
     }
   }
+
+  /**
+   * Twilio takes no idempotency key, so an interrupted send is looked up instead of repeated: the newest
+   * messages from our number to the recipient (Twilio lists newest first) created since the attempt
+   * began, with the same body. Throws when Twilio cannot answer, so the caller retries the question,
+   * not the send.
+   */
+  async findSent(message: OutgoingMessage, since: Date): Promise<FoundMessage | null> {
+    const { content } = message;
+    if (content.channel !== 'sms') return null;
+    // Twilio stamps date_created with its own clock, whole seconds.
+    const from = since.getTime() - CLOCK_SKEW_MS;
+    const recent = await this.client.messages.list({ to: message.to, from: this.options.from, pageSize: 50, limit: 200 });
+    const match = recent.find((m) => m.body === content.body && m.dateCreated.getTime() >= from);
+    return match
+      ? { providerMessageId: match.sid, response: { sid: match.sid, status: match.status, foundAfterInterruption: true } }
+      : null;
+  }
 }
+
+const CLOCK_SKEW_MS = 60_000;
