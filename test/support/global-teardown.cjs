@@ -1,5 +1,8 @@
 'use strict';
+const fs = require('node:fs');
 
 module.exports = async function globalTeardown() {
-  await globalThis.__HERALD_TEST_DB__?.stop();
+  const db = globalThis.__HERALD_TEST_DB__;
+  await db?.stop();
+  if (db?.dataDir) fs.rmSync(db.dataDir, { recursive: true, force: true });
 };
