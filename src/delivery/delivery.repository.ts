@@ -170,7 +170,60 @@ export class DeliveryRepository {
       ),
     );
   }
+
+  /** Retention sweep: up to `limit` ids of deliveries in a final status created before `cutoff`, whichever account. */
+  async finalIdsCreatedBefore(cutoff: Date, limit: number): Promise<string[]> {
+    const docs = await this.deliveries
+      .find({ ...FINISHED, createdAt: { $lt: cutoff } }, { _id: 1 })
+      .limit(limit)
+      .lean<{ _id: string }[]>();
+    return docs.map((d) => d._id);
+  }
+
+  /** Deletes those of `ids` that are still final and older than `cutoff` (another sweep may have taken some); returns how many. */
+  async deleteFinalCreatedBefore(ids: string[], cutoff: Date): Promise<number> {
+    if (ids.length === 0) return 0;
+    const res = await retryBusy(() => this.deliveries.deleteMany({ _id: { $in: ids }, ...FINISHED, createdAt: { $lt: cutoff } }));
+    return res.deletedCount;
+  }
+
+  /** Retention sweep: up to `limit` final deliveries of the given resources, with the fields that lead to the inbox messages they made. */
+  async finalOfResources(accountIds: string[], resourceIds: string[], limit: number): Promise<RetainedDelivery[]> {
+    const docs = await this.deliveries
+      .find({ accountId: { $in: accountIds }, resourceIds: { $in: resourceIds }, ...FINISHED }, RETAINED_FIELDS)
+      .limit(limit)
+      .lean<DeliveryDoc[]>();
+    return docs.map((d) => plain(d));
+  }
+
+  /** Every delivery of the given digests: which resources each digest message carried. */
+  async ofDigests(digestKeys: string[]): Promise<RetainedDelivery[]> {
+    if (digestKeys.length === 0) return [];
+    const docs = await this.deliveries.find({ digestKey: { $in: digestKeys } }, RETAINED_FIELDS).lean<DeliveryDoc[]>();
+    return docs.map((d) => plain(d));
+  }
+
+  /** Which of the given resources still have a delivery pending or in flight. */
+  async resourcesWithPending(accountIds: string[], resourceIds: string[]): Promise<string[]> {
+    const docs = await this.deliveries
+      .find({ accountId: { $in: accountIds }, resourceIds: { $in: resourceIds }, status: 'pending' }, { resourceIds: 1 })
+      .lean<{ resourceIds: string[] }[]>();
+    const wanted = new Set(resourceIds);
+    return [...new Set(docs.flatMap((d) => d.resourceIds).filter((id) => wanted.has(id)))];
+  }
+
+  /** Deletes those of `ids` that are in a final status; returns how many. */
+  async deleteFinal(ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const res = await retryBusy(() => this.deliveries.deleteMany({ _id: { $in: ids }, ...FINISHED }));
+    return res.deletedCount;
+  }
 }
+
+/** Done with: nothing will send it again. A pending or in-flight delivery is never removed. */
+const FINISHED = { status: { $in: ['sent', 'failed', 'cancelled', 'skipped'] satisfies DeliveryStatus[] }, inFlightSince: null };
+const RETAINED_FIELDS = { _id: 1, channel: 1, digestKey: 1, sentWith: 1, resourceIds: 1 } as const;
+export type RetainedDelivery = Pick<Delivery, 'id' | 'channel' | 'digestKey' | 'sentWith' | 'resourceIds'>;
 
 const readyFilter = (domainNow: Date, wallNow: Date) => ({
   status: 'pending' as const,

@@ -116,3 +116,5 @@ DeliverySchema.index({ accountId: 1, resourceIds: 1 });
 DeliverySchema.index({ digestKey: 1, status: 1 });
 // Twilio status callbacks: the delivery of a message SID.
 DeliverySchema.index({ providerMessageId: 1 });
+// Retention sweep: deliveries in a final status created before the cut-off.
+DeliverySchema.index({ status: 1, createdAt: 1 });

@@ -48,4 +48,27 @@ export class InboxRepository {
     const res = await retryBusy(() => this.inbox.updateMany({ accountId, memberId, readAt: null }, { $set: { readAt: now } }));
     return res.modifiedCount;
   }
+
+  /** Retention sweep: up to `limit` ids of messages created before `cutoff`, whichever account. */
+  async idsCreatedBefore(cutoff: Date, limit: number): Promise<string[]> {
+    const docs = await this.inbox
+      .find({ createdAt: { $lt: cutoff } }, { _id: 1 })
+      .limit(limit)
+      .lean<{ _id: string }[]>();
+    return docs.map((d) => d._id);
+  }
+
+  /** Deletes those of `ids` still older than `cutoff` (another sweep may have taken some); returns how many. */
+  async deleteCreatedBefore(ids: string[], cutoff: Date): Promise<number> {
+    if (ids.length === 0) return 0;
+    const res = await retryBusy(() => this.inbox.deleteMany({ _id: { $in: ids }, createdAt: { $lt: cutoff } }));
+    return res.deletedCount;
+  }
+
+  /** Deletes messages by id (the retention sweep, for a destroyed resource's messages); returns how many. */
+  async deleteByIds(ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const res = await retryBusy(() => this.inbox.deleteMany({ _id: { $in: ids } }));
+    return res.deletedCount;
+  }
 }

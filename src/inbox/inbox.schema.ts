@@ -34,3 +34,5 @@ export const InboxSchema = new Schema<InboxDoc>(
 InboxSchema.index({ accountId: 1, memberId: 1, createdAt: -1 });
 // Unread count and the unread filter.
 InboxSchema.index({ accountId: 1, memberId: 1, readAt: 1 });
+// Retention sweep: messages created before the cut-off, whichever account.
+InboxSchema.index({ createdAt: 1 });

@@ -96,6 +96,9 @@ const attempts = z.strictObject({
 
 const level = z.strictObject({ graceDays: z.int().min(0), retentionDays: z.int().min(0) });
 
+/** Days Herald keeps a destroyed resource's records (resource, notices, deliveries, inbox) when the policy does not say. */
+export const DEFAULT_KEEP_AFTER_DESTROY_DAYS = 30;
+
 const policyShape = z.strictObject({
   product: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes'),
   name: z.string().min(1),
@@ -112,6 +115,8 @@ const policyShape = z.strictObject({
       onFailure: z.literal('postpaid').optional(),
     })
     .optional(),
+  /** How long after upstream reports the resource destroyed the retention sweep removes Herald's records of it. */
+  keepAfterDestroyDays: z.int().min(0).max(36_500).default(DEFAULT_KEEP_AFTER_DESTROY_DAYS),
   usage: z
     .strictObject({
       thresholds: z.array(z.int().min(1).max(100)).min(1),

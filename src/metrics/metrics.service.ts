@@ -22,11 +22,22 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly retentionRemoved = new Counter({
+    name: 'herald_retention_removed_total',
+    help: 'Documents removed by the retention sweep, by collection and reason (age, or a destroyed resource past its keep days)',
+    labelNames: ['collection', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'herald_' });
   }
 
   countEvents(outcome: Outcome, n = 1): void {
     if (n > 0) this.eventsIngested.inc({ outcome }, n);
+  }
+
+  countRetention(collection: 'inbox' | 'deliveries' | 'notices' | 'resources', reason: 'age' | 'destroyed', n: number): void {
+    if (n > 0) this.retentionRemoved.inc({ collection, reason }, n);
   }
 }

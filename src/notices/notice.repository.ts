@@ -56,4 +56,28 @@ export class NoticeRepository {
     const docs = await this.notices.find({ _id: { $in: ids }, accountId: { $in: accountIds } }).lean<NoticeDoc[]>();
     return new Map(docs.map((d) => [d._id, plain(d)]));
   }
+
+  /** Which of the given resources have a notice still waiting for fan-out. */
+  async resourcesAwaitingFanout(accountIds: string[], resourceIds: string[]): Promise<string[]> {
+    const docs = await this.notices
+      .find({ accountId: { $in: accountIds }, resourceId: { $in: resourceIds }, 'fanout.status': 'pending' }, { resourceId: 1 })
+      .lean<{ resourceId: string }[]>();
+    return [...new Set(docs.map((d) => d.resourceId))];
+  }
+
+  /** Retention sweep: up to `limit` ids of the given resources' notices. */
+  async idsOfResources(accountIds: string[], resourceIds: string[], limit: number): Promise<string[]> {
+    const docs = await this.notices
+      .find({ accountId: { $in: accountIds }, resourceId: { $in: resourceIds } }, { _id: 1 })
+      .limit(limit)
+      .lean<{ _id: string }[]>();
+    return docs.map((d) => d._id);
+  }
+
+  /** Deletes notices by id; returns how many. */
+  async deleteByIds(ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const res = await retryBusy(() => this.notices.deleteMany({ _id: { $in: ids } }));
+    return res.deletedCount;
+  }
 }

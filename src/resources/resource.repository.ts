@@ -208,4 +208,40 @@ export class ResourceRepository {
       .lean<ResourceDoc[]>();
     return docs.map((d) => plain(d));
   }
+
+  /**
+   * Retention sweep: up to `limit` resources destroyed before `cutoff` whose product is (`in`) or is not
+   * (`notIn`, which includes none) one of `products`, leaving out `skip`.
+   */
+  async destroyedBefore(
+    products: { in: string[] } | { notIn: string[] },
+    cutoff: Date,
+    skip: string[],
+    limit: number,
+  ): Promise<{ id: string; accountId: string }[]> {
+    const docs = await this.resources
+      .find(
+        {
+          status: 'destroyed',
+          product: 'in' in products ? { $in: products.in } : { $nin: products.notIn },
+          destroyedAt: { $lt: cutoff },
+          ...(skip.length ? { _id: { $nin: skip } } : {}),
+        },
+        { _id: 1, accountId: 1 },
+      )
+      .limit(limit)
+      .lean<{ _id: string; accountId: string }[]>();
+    return docs.map((d) => ({ id: d._id, accountId: d.accountId }));
+  }
+
+  /**
+   * Deletes those of `ids` that are still destroyed before `cutoff` (a resource revived meanwhile stays);
+   * returns how many went and which of `ids` are still there.
+   */
+  async deleteDestroyed(ids: string[], cutoff: Date): Promise<{ removed: number; remaining: string[] }> {
+    if (ids.length === 0) return { removed: 0, remaining: [] };
+    const res = await retryBusy(() => this.resources.deleteMany({ _id: { $in: ids }, status: 'destroyed', destroyedAt: { $lt: cutoff } }));
+    const left = await this.resources.find({ _id: { $in: ids } }, { _id: 1 }).lean<{ _id: string }[]>();
+    return { removed: res.deletedCount, remaining: left.map((d) => d._id) };
+  }
 }

@@ -58,3 +58,5 @@ ResourceSchema.index({ accountId: 1, expiresAt: 1 });
 ResourceSchema.index({ nextDueAt: 1 });
 // Re-planning after an account event: all resources of one account, in id order (paged).
 ResourceSchema.index({ accountId: 1, _id: 1 });
+// Retention sweep: a product's destroyed resources whose destroyedAt is before the product's cut-off.
+ResourceSchema.index({ status: 1, product: 1, destroyedAt: 1 });
