@@ -7,6 +7,7 @@ import { AuthModule } from './auth/auth.module';
 import { Clock, WallClock } from './common/clock';
 import { GlobalExceptionFilter } from './common/exception.filter';
 import { loggerParams } from './common/logging';
+import { throttlerModule } from './common/throttle';
 import { Config } from './config/config';
 import { CoreModule } from './config/core.module';
 import { ConsoleModule } from './console/console.module';
@@ -24,6 +25,7 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { InboxModule } from './inbox/inbox.module';
 import { DeliveryModule } from './delivery/delivery.module';
 import { PreferencesModule } from './preferences/preferences.module';
+import { RetentionModule } from './retention/retention.module';
 import { ScheduleModule } from '@nestjs/schedule';
 
 @Module({})
@@ -34,6 +36,7 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(config, clock, wall),
         LoggerModule.forRoot(loggerParams(config)),
+        throttlerModule(config),
         MongooseModule.forRoot(config.mongodbUri, {
           dbName: new URL(config.mongodbUri).pathname.slice(1) || 'herald',
           serverSelectionTimeoutMS: 5000,
@@ -54,6 +57,7 @@ export class AppModule {
         InboxModule,
         DeliveryModule,
         PreferencesModule,
+        RetentionModule,
         ConsoleModule,
         ScheduleModule.forRoot(),
         ...(config.testClockEnabled ? [TestClockModule] : []),

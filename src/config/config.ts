@@ -36,6 +36,8 @@ const schema = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'must be a size such as 512kb or 1mb')
     .default('1mb'),
+  EVENTS_RATE_LIMIT: int(1, 1_000_000).default(1_200),
+  EVENTS_RATE_WINDOW_MS: int(1_000, 3_600_000).default(60_000),
   JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
   JWT_TTL: z
     .string()
@@ -79,6 +81,11 @@ const schema = z.object({
   WECHAT_APP_SECRET: z.string().min(1).optional(),
   WECHAT_API_BASE_URL: url(/^https?:$/, 'http(s)://').default('https://api.weixin.qq.com'),
   WECHAT_QUOTA_RETRY_MS: int(1_000, 86_400_000).default(3_600_000),
+  RETENTION_ENABLED: bool.default(true),
+  RETENTION_INTERVAL_MS: int(1_000, 86_400_000).default(3_600_000),
+  RETENTION_BATCH_SIZE: int(1, 10_000).default(1_000),
+  INBOX_RETENTION_DAYS: int(1, 36_500).default(365),
+  DELIVERY_RETENTION_DAYS: int(1, 36_500).default(180),
 });
 
 /** Every variable Herald reads (the README's table and docker-compose.yml are checked against it). */
@@ -106,6 +113,8 @@ export interface Config {
   mongodbUri: string;
   logLevel: string;
   bodyLimit: string;
+  /** `POST /v1/events` requests per API key (per IP without one) in each window, counted per process. */
+  eventsRateLimit: { limit: number; windowMs: number };
   jwt: { secret: string; ttl: string; isDevelopmentSecret: boolean };
   /** A service key registered (hashed) at start-up; the development key when none is given outside production. */
   bootstrapApiKey: string | null;
@@ -135,6 +144,8 @@ export interface Config {
   email: { smtpUrl: string | null; from: string };
   sms: { accountSid: string; authToken: string; from: string; baseUrl: string | null } | null;
   wechat: { appId: string; appSecret: string; apiBaseUrl: string; quotaRetryMs: number } | null;
+  /** The retention sweep: ages in days of domain time, deletes in batches of `batchSize`. */
+  retention: { enabled: boolean; intervalMs: number; batchSize: number; inboxDays: number; deliveryDays: number };
 }
 
 export class ConfigError extends Error {
@@ -168,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     mongodbUri: e.MONGODB_URI,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
+    eventsRateLimit: { limit: e.EVENTS_RATE_LIMIT, windowMs: e.EVENTS_RATE_WINDOW_MS },
     jwt: { secret: e.JWT_SECRET ?? DEV_JWT_SECRET, ttl: e.JWT_TTL, isDevelopmentSecret: !e.JWT_SECRET },
     bootstrapApiKey: e.BOOTSTRAP_API_KEY ?? (production ? null : DEV_API_KEY),
     defaultTimeZone: e.DEFAULT_TIME_ZONE,
@@ -208,6 +220,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
             quotaRetryMs: e.WECHAT_QUOTA_RETRY_MS,
           }
         : null,
+    retention: {
+      enabled: e.RETENTION_ENABLED,
+      intervalMs: e.RETENTION_INTERVAL_MS,
+      batchSize: e.RETENTION_BATCH_SIZE,
+      inboxDays: e.INBOX_RETENTION_DAYS,
+      deliveryDays: e.DELIVERY_RETENTION_DAYS,
+    },
   };
 }
 

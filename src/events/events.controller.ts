@@ -1,9 +1,10 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Auth } from '../common/auth/auth.decorators';
 import { ValidationFailed, openApiSchema, problemsOf } from '../common/validation';
 import { conflict } from '../common/errors';
+import { ApiKeyThrottlerGuard } from '../common/throttle';
 import { batchSchema, eventSchema } from './event.types';
 import { EventsService } from './events.service';
 
@@ -22,6 +23,10 @@ export class EventsController {
   @Post()
   @HttpCode(200)
   @Auth('service')
+  @UseGuards(ApiKeyThrottlerGuard)
+  @ApiTooManyRequestsResponse({
+    description: 'More than EVENTS_RATE_LIMIT requests from this API key in EVENTS_RATE_WINDOW_MS; see Retry-After',
+  })
   @ApiOperation({
     summary: 'Post one lifecycle event, or a batch of up to 1,000 as { "events": [...] }',
     description:

@@ -1,11 +1,11 @@
-import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Auth, CurrentPrincipal } from '../common/auth/auth.decorators';
 import type { MemberPrincipal } from '../common/auth/principal';
 import { WallClock } from '../common/clock';
 import { notFound } from '../common/errors';
-import { IdParam, ZodPipe } from '../common/validation';
+import { ZodPipe } from '../common/validation';
 import { CATEGORIES } from '../lifecycle/message-types';
 import { InboxRepository } from './inbox.repository';
 
@@ -15,6 +15,9 @@ const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(100_000).default(0),
 });
+
+/** A message id is its delivery id (`<notice>|<member>|inbox`, with `|` and instants in it): matched exactly, never parsed. */
+const MessageIdParam = () => Param('messageId', new ZodPipe(z.string().min(1).max(600), 'messageId'));
 
 /** A member's own inbox; services have no access (an inbox is personal). */
 @ApiTags('inbox')
@@ -51,7 +54,7 @@ export class InboxController {
   @Get(':messageId')
   @Auth('member')
   @ApiOperation({ summary: 'One of my messages' })
-  async get(@IdParam('messageId') id: string, @CurrentPrincipal() p: MemberPrincipal) {
+  async get(@MessageIdParam() id: string, @CurrentPrincipal() p: MemberPrincipal) {
     const message = await this.inbox.get(p.accountId, p.memberId, id);
     if (!message) throw notFound('message', id);
     return message;
@@ -61,7 +64,7 @@ export class InboxController {
   @HttpCode(200)
   @Auth('member')
   @ApiOperation({ summary: 'Mark one of my messages read' })
-  async read(@IdParam('messageId') id: string, @CurrentPrincipal() p: MemberPrincipal) {
+  async read(@MessageIdParam() id: string, @CurrentPrincipal() p: MemberPrincipal) {
     if (!(await this.inbox.markRead(p.accountId, p.memberId, id, this.wall.now()))) throw notFound('message', id);
     return { unread: await this.inbox.unreadCount(p.accountId, p.memberId) };
   }
