@@ -62,10 +62,16 @@ export class DeliveryRepository {
     return docs.map((d) => plain(d));
   }
 
-  /** Marks a send as under way; false if the lease was lost meanwhile (another worker owns it now). */
-  async markInFlight(ids: string[], token: string, wallNow: Date): Promise<boolean> {
+  /**
+   * Marks a send as under way and renews the lease for it, so a batch that waited long for its turn does
+   * not send on a lease about to lapse; false if the lease was lost meanwhile (another worker owns it now).
+   */
+  async markInFlight(ids: string[], token: string, wallNow: Date, leaseMs: number): Promise<boolean> {
     const res = await retryBusy(() =>
-      this.deliveries.updateMany({ _id: { $in: ids }, leaseToken: token }, { $set: { inFlightSince: wallNow } }),
+      this.deliveries.updateMany(
+        { _id: { $in: ids }, leaseToken: token },
+        { $set: { inFlightSince: wallNow, leaseUntil: new Date(wallNow.getTime() + leaseMs) } },
+      ),
     );
     return res.matchedCount === ids.length;
   }

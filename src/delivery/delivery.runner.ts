@@ -36,6 +36,10 @@ export class DeliveryRunner implements OnApplicationBootstrap {
     this.inFlight ??= (async () => {
       const fannedOut = await this.fanout.run();
       const stats = await this.worker.run();
+      if (stats.claimed)
+        this.logger.log(
+          `delivery round: ${stats.claimed} claimed, ${stats.sent} sent, ${stats.retried} to retry, ${stats.failed} failed, ${stats.cancelled} cancelled`,
+        );
       return { fannedOut, ...stats };
     })().finally(() => (this.inFlight = null));
     return this.inFlight;

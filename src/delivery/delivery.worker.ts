@@ -202,6 +202,7 @@ export class DeliveryWorker {
         holding.map((h) => h.delivery.id),
         token,
         wallNow(),
+        this.config.leaseMs,
       ))
     )
       return [...outcomes, 'retried'];

@@ -7,7 +7,8 @@ import { AccountEvent, ResourceEvent, versionOf } from './event.types';
  * newer than that. So duplicates and late arrivals never roll anything back, and applying a set of
  * events in any order gives the state that applying them in version order gives.
  */
-export const RESOURCE_GROUPS = ['profile', 'term', 'autoRenew', 'status', 'usage'] as const;
+// Quota and usage are separate groups: a usage report without a quota must not outrank the quota a purchase set.
+export const RESOURCE_GROUPS = ['profile', 'term', 'autoRenew', 'status', 'usage', 'quota'] as const;
 export type ResourceGroup = (typeof RESOURCE_GROUPS)[number];
 
 export interface VersionedResource extends ResourceState {
@@ -63,7 +64,8 @@ function patchFor(event: ResourceEvent): Patch {
         term: { expiresAt: d.expiresAt ? new Date(d.expiresAt) : null },
         autoRenew: { autoRenew: d.autoRenew },
         status: { status: 'running', stoppedAt: null, destroyedAt: null },
-        usage: { quota: d.quota ?? null, usage: d.usage ?? (d.quota !== undefined ? 0 : null) },
+        quota: { quota: d.quota ?? null },
+        usage: { usage: d.usage ?? (d.quota !== undefined ? 0 : null) },
       };
     }
     case 'resource.renewed':
@@ -71,14 +73,14 @@ function patchFor(event: ResourceEvent): Patch {
         term: { expiresAt: new Date(event.data.expiresAt) },
         status: { status: 'running', stoppedAt: null, destroyedAt: null },
         // A renewed traffic pack is a fresh pack: its usage starts again.
-        ...(event.data.quota !== undefined ? { usage: { quota: event.data.quota, usage: 0 } } : {}),
+        ...(event.data.quota !== undefined ? { quota: { quota: event.data.quota }, usage: { usage: 0 } } : {}),
       };
     case 'resource.expiry_changed':
       return { term: { expiresAt: new Date(event.data.expiresAt) } };
     case 'resource.autorenew_changed':
       return { autoRenew: { autoRenew: event.data.autoRenew } };
     case 'resource.usage_reported':
-      return { usage: { usage: event.data.usage, ...(event.data.quota !== undefined ? { quota: event.data.quota } : {}) } };
+      return { usage: { usage: event.data.usage }, ...(event.data.quota !== undefined ? { quota: { quota: event.data.quota } } : {}) };
     case 'resource.stopped':
       return { status: { status: 'stopped', stoppedAt: at } };
     case 'resource.destroyed':

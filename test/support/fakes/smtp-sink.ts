@@ -20,6 +20,7 @@ export interface ReceivedMail {
 export class SmtpSink {
   readonly messages: ReceivedMail[] = [];
   private failures: { code: number; message: string }[] = [];
+  private readonly rejected = new Map<string, number>();
   private server: SMTPServer | null = null;
   private port = 0;
 
@@ -42,6 +43,11 @@ export class SmtpSink {
     for (let i = 0; i < count; i++) this.failures.push({ code, message });
   }
 
+  /** Every message to `address` is refused at RCPT TO with `code` (a mailbox that does not exist). */
+  rejectRecipient(address: string, code = 550): void {
+    this.rejected.set(address.toLowerCase(), code);
+  }
+
   /** Listens again, on the port of the first start. */
   async restart(): Promise<void> {
     const server = new SMTPServer({
@@ -49,6 +55,10 @@ export class SmtpSink {
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
       closeTimeout: 100,
+      onRcptTo: (address, _session, callback) => {
+        const code = this.rejected.get(address.address.toLowerCase());
+        callback(code ? Object.assign(new Error(`<${address.address}>: Recipient address rejected: User unknown`), { responseCode: code }) : undefined);
+      },
       onData: (stream, session, callback) => {
         this.receive(stream, session.envelope).then(
           (failure) => callback(failure ? Object.assign(new Error(failure.message), { responseCode: failure.code }) : null),
