@@ -57,7 +57,11 @@ export class SmtpSink {
       closeTimeout: 100,
       onRcptTo: (address, _session, callback) => {
         const code = this.rejected.get(address.address.toLowerCase());
-        callback(code ? Object.assign(new Error(`<${address.address}>: Recipient address rejected: User unknown`), { responseCode: code }) : undefined);
+        callback(
+          code
+            ? Object.assign(new Error(`<${address.address}>: Recipient address rejected: User unknown`), { responseCode: code })
+            : undefined,
+        );
       },
       onData: (stream, session, callback) => {
         this.receive(stream, session.envelope).then(
