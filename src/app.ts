@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { Clock, ControllableClock, SystemClock, SystemWallClock, WallClock } from './common/clock';
+import { useRequestBodies } from './common/request-body';
 import type { Config } from './config/config';
 
 export interface AppOptions {
@@ -26,8 +27,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   );
   app.useLogger(app.get(Logger));
-  app.useBodyParser('json', { limit: config.bodyLimit });
-  app.useBodyParser('urlencoded', { limit: config.bodyLimit, extended: false });
+  useRequestBodies(app, config.bodyLimit);
   app.disable('x-powered-by');
   app.enableShutdownHooks();
 

@@ -1,7 +1,8 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, PayloadTooLargeException } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { ValidationFailed } from './validation';
 
 interface BodyParserError {
   type?: string;
@@ -25,29 +26,12 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     const req = http.getRequest<Request>();
     if (res.headersSent) return;
 
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const body = exception.getResponse();
+    const httpException = asHttpException(exception);
+    if (httpException) {
+      const status = httpException.getStatus();
+      const body = httpException.getResponse();
       const payload = typeof body === 'string' ? { message: body } : (body as Record<string, unknown>);
       res.status(status).json({ statusCode: status, error: errorName(status), ...payload });
-      return;
-    }
-
-    const parserError = exception as BodyParserError;
-    if (parserError?.type === 'entity.too.large') {
-      res
-        .status(413)
-        .json({ statusCode: 413, error: 'Payload Too Large', message: `request body exceeds the limit of ${parserError.limit} bytes` });
-      return;
-    }
-    if (parserError?.type === 'entity.parse.failed') {
-      res.status(400).json({ statusCode: 400, error: 'Bad Request', message: 'body: not valid JSON' });
-      return;
-    }
-    if (typeof parserError?.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
-      res
-        .status(parserError.status)
-        .json({ statusCode: parserError.status, error: errorName(parserError.status), message: parserError.message });
       return;
     }
 
@@ -55,6 +39,20 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     this.logger.error({ errorId, method: req.method, path: req.path, err: exception }, `unhandled error ${errorId}`);
     res.status(500).json({ statusCode: 500, error: 'Internal Server Error', message: 'internal error', errorId });
   }
+}
+
+/** HTTP exceptions as they are; errors of Express middleware (the body parsers) by their 4xx status, a body that cannot be read naming the body. */
+export function asHttpException(exception: unknown): HttpException | null {
+  if (exception instanceof HttpException) return exception;
+  const parserError = exception as BodyParserError | null;
+  if (typeof parserError?.status !== 'number' || parserError.status < 400 || parserError.status >= 500) return null;
+  if (parserError.type === 'entity.too.large')
+    return new PayloadTooLargeException(`request body exceeds the limit of ${parserError.limit} bytes`);
+  if (parserError.type && parserError.status === 400) {
+    const problem = parserError.type === 'entity.parse.failed' ? `not valid JSON (${parserError.message})` : String(parserError.message);
+    return new ValidationFailed([{ field: 'body', message: problem }]);
+  }
+  return new HttpException(parserError.message ?? errorName(parserError.status), parserError.status);
 }
 
 function errorName(status: number): string {

@@ -4,7 +4,7 @@ import { Duration } from 'luxon';
 import { z } from 'zod';
 import { Auth } from '../common/auth/auth.decorators';
 import { Clock, ControllableClock } from '../common/clock';
-import { openApiSchema, ZodPipe } from '../common/validation';
+import { openApiSchema, ValidationFailed, ZodPipe } from '../common/validation';
 
 const isoDuration = z
   .string()
@@ -18,6 +18,8 @@ const setClock = z
     advance: isoDuration.optional(),
   })
   .refine((b) => (b.now === undefined) !== (b.advance === undefined), 'give exactly one of now or advance');
+/** The last instant an ISO 8601 date-time (as `now` takes it) can name. */
+const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** Exists only with TEST_CLOCK_ENABLED=true (the module is not loaded otherwise, so the path is a 404). */
 @ApiTags('operations')
@@ -39,7 +41,13 @@ export class TestClockController {
   set(@Body(new ZodPipe(setClock)) body: z.output<typeof setClock>) {
     const clock = this.clock as ControllableClock;
     if (body.now) clock.set(new Date(body.now));
-    else clock.advance(Duration.fromISO(body.advance!).toMillis());
+    else {
+      const ms = Duration.fromISO(body.advance!).toMillis();
+      // Beyond JavaScript's date range the clock would hold an invalid date and every request reading it would fail.
+      if (!(clock.now().getTime() + ms <= LATEST))
+        throw new ValidationFailed([{ field: 'advance', message: 'would move the clock past 9999-12-31' }]);
+      clock.advance(ms);
+    }
     return { now: clock.now() };
   }
 }
