@@ -256,8 +256,9 @@ export class DeliveryWorker {
     sender: ChannelSender,
     message: OutgoingMessage,
   ): Promise<{ attempt: Attempt; providerMessageId: string } | null | 'unknown'> {
-    const since = holding.map((h) => h.delivery.inFlightSince).reduce<Date | null>((a, b) => (a && b && a < b ? a : (b ?? a)), null);
-    if (!since || !sender.findSent) return null;
+    const marks = holding.flatMap((h) => (h.delivery.inFlightSince ? [h.delivery.inFlightSince.getTime()] : []));
+    if (marks.length === 0 || !sender.findSent) return null;
+    const since = new Date(Math.min(...marks));
     const at = this.wall.now();
     const t0 = performance.now();
     const found = await sender.findSent(message, since).catch((err: unknown) => {

@@ -188,7 +188,7 @@ describe('delivery pipeline', () => {
   it('looks an SMS up instead of sending it again when Twilio took it but the answer was lost', async () => {
     await setClock('2026-11-29T09:00:00+08:00');
     const before = peers.twilio.messages.length;
-    peers.twilio.loseAnswers(1);
+    peers.twilio.loseAnswers(1, '自动续费扣款失败');
     await post({
       id: `e${++seq}`,
       type: 'resource.autorenew_failed',
@@ -197,6 +197,8 @@ describe('delivery pipeline', () => {
       resourceId: 'digest-3',
       data: {},
     });
+    await runAll();
+    await new Promise((r) => setTimeout(r, 100)); // past the (test-sized) backoff of the first attempt
     await runAll();
     const sms = (d: { type: string; resourceIds: string[] }) => d.type === 'autorenew_failed' && d.resourceIds.includes('digest-3');
     const [sent] = (await deliveries('channel=sms&status=sent')).filter(sms);
@@ -209,7 +211,7 @@ describe('delivery pipeline', () => {
   it('sends an SMS whose earlier attempt never reached Twilio', async () => {
     await setClock('2026-11-30T09:00:00+08:00');
     const before = peers.twilio.messages.length;
-    peers.twilio.cutNext(1);
+    peers.twilio.cutNext(1, '自动续费扣款失败');
     await post({
       id: `e${++seq}`,
       type: 'resource.autorenew_failed',
@@ -218,6 +220,8 @@ describe('delivery pipeline', () => {
       resourceId: 'digest-4',
       data: {},
     });
+    await runAll();
+    await new Promise((r) => setTimeout(r, 100)); // past the (test-sized) backoff of the first attempt
     await runAll();
     const [sent] = (await deliveries('channel=sms&status=sent')).filter(
       (d: { type: string; resourceIds: string[] }) => d.type === 'autorenew_failed' && d.resourceIds.includes('digest-4'),

@@ -34,6 +34,13 @@ const twilioError = (status: number, code: number, message: string) => ({
 });
 const rfc2822 = (d: Date) => d.toUTCString().replace('GMT', '+0000');
 
+/** Consumes the first scripted fault that applies to a message with this body. */
+function takeFault(faults: (string | undefined)[], body: string | undefined): boolean {
+  const i = faults.findIndex((text) => text === undefined || (body ?? '').includes(text));
+  if (i >= 0) faults.splice(i, 1);
+  return i >= 0;
+}
+
 function messageJson(m: TwilioFakeMessage) {
   const created = rfc2822(m.createdAt);
   const uri = `/2010-04-01/Accounts/${m.accountSid}/Messages/${m.sid}.json`;
@@ -69,8 +76,9 @@ export class TwilioFake {
   readonly messages: TwilioFakeMessage[] = [];
   readonly requests: TwilioFakeRequest[] = [];
   private failures: Failure[] = [];
-  private dropAnswers = 0;
-  private cutRequests = 0;
+  /** Scripted connection faults, each for the next message whose body contains its text (any message without). */
+  private lostAnswers: (string | undefined)[] = [];
+  private cuts: (string | undefined)[] = [];
   private port = 0;
   private readonly server: Server;
 
@@ -99,9 +107,9 @@ export class TwilioFake {
     for (let i = 0; i < count; i++) this.failures.push({ status: 429, retryAfterSeconds });
   }
 
-  /** The next `count` messages are accepted but their answer is lost: the connection closes instead. */
-  loseAnswers(count: number): void {
-    this.dropAnswers += count;
+  /** The next `count` messages (whose body contains `bodyIncludes`) are accepted but their answer is lost: the connection closes instead. */
+  loseAnswers(count: number, bodyIncludes?: string): void {
+    for (let i = 0; i < count; i++) this.lostAnswers.push(bodyIncludes);
   }
 
   /** The next `count` authorized requests answer with this Twilio error, e.g. 400 / 21211. */
@@ -113,9 +121,9 @@ export class TwilioFake {
     return close(this.server);
   }
 
-  /** The next `count` message requests are cut off before Twilio takes them: the connection closes, nothing is sent. */
-  cutNext(count: number): void {
-    this.cutRequests += count;
+  /** The next `count` message requests (whose body contains `bodyIncludes`) are cut off before Twilio takes them: nothing is sent. */
+  cutNext(count: number, bodyIncludes?: string): void {
+    for (let i = 0; i < count; i++) this.cuts.push(bodyIncludes);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -139,8 +147,7 @@ export class TwilioFake {
       );
     }
     if (req.method === 'GET') return this.list(req, res, match[1]);
-    if (this.cutRequests > 0) {
-      this.cutRequests--;
+    if (takeFault(this.cuts, form.Body)) {
       req.socket.destroy();
       return;
     }
@@ -175,8 +182,7 @@ export class TwilioFake {
     };
     this.messages.push(message);
     // A peer that received the message but whose answer never arrived (a crash or a cut connection on the way back).
-    if (this.dropAnswers > 0) {
-      this.dropAnswers--;
+    if (takeFault(this.lostAnswers, body)) {
       req.socket.destroy();
       return;
     }
