@@ -32,11 +32,16 @@ export class DeliveryRepository {
    * Claims up to `limit` deliveries ready to go: pending, due in domain time, past any retry time and
    * not leased (wall-clock time). Same three-step claim as the scheduler's.
    */
-  async claimReady(domainNow: Date, wallNow: Date, leaseMs: number, limit: number): Promise<{ token: string; deliveries: Delivery[] }> {
+  async claimReady(
+    domainNow: Date,
+    wallNow: Date,
+    leaseMs: number,
+    limit: number,
+  ): Promise<{ token: string; deliveries: Delivery[]; candidates: number }> {
     const token = randomUUID();
     const ready = readyFilter(domainNow, wallNow);
     const candidates = await this.deliveries.find(ready, { _id: 1 }).sort({ notBefore: 1 }).limit(limit).lean<{ _id: string }[]>();
-    if (candidates.length === 0) return { token, deliveries: [] };
+    if (candidates.length === 0) return { token, deliveries: [], candidates: 0 };
     const ids = candidates.map((c) => c._id);
     await retryBusy(() =>
       this.deliveries.updateMany(
@@ -45,7 +50,7 @@ export class DeliveryRepository {
       ),
     );
     const docs = await this.deliveries.find({ _id: { $in: ids }, leaseToken: token }).lean<DeliveryDoc[]>();
-    return { token, deliveries: docs.map((d) => plain(d)) };
+    return { token, deliveries: docs.map((d) => plain(d)), candidates: candidates.length };
   }
 
   /** Adds to a claim the other ready deliveries of the same digests, so each digest goes out as one message. */

@@ -61,13 +61,15 @@ export class DeliveryWorker {
     const stats: WorkStats = { claimed: 0, sent: 0, retried: 0, failed: 0, cancelled: 0 };
     for (;;) {
       const domainNow = this.clock.now();
-      const { token, deliveries } = await this.deliveries.claimReady(
+      const { token, deliveries, candidates } = await this.deliveries.claimReady(
         domainNow,
         this.wall.now(),
         this.config.leaseMs,
         this.config.delivery.batchSize,
       );
-      if (deliveries.length === 0) return stats;
+      if (candidates === 0) return stats;
+      // Another worker leased this batch between our read and our claim: look again, the next read skips it.
+      if (deliveries.length === 0) continue;
       const digestKeys = [...new Set(deliveries.map((d) => d.digestKey).filter((k): k is string => k !== null))];
       const siblings = await this.deliveries.claimDigestSiblings(digestKeys, token, domainNow, this.wall.now(), this.config.leaseMs);
       const all = new Map([...deliveries, ...siblings].map((d) => [d.id, d]));

@@ -17,6 +17,19 @@ export interface Accepted {
   index: number;
   event: IncomingEvent;
   duplicate: boolean;
+  /** A duplicate whose first application completed: it says nothing again. */
+  settled: boolean;
+}
+
+/**
+ * Whether an event produces its own notices. A stale event (older than the state it would change) says
+ * nothing: the state already tells something newer, and a notice built from it would pair the old fact
+ * with the current term. A settled duplicate said it the first time. A duplicate that never settled
+ * speaks, so that a crash between storing the state and storing the notices loses nothing (the dedupe
+ * keys absorb what did get stored).
+ */
+function speaks(a: Accepted, changed: boolean): boolean {
+  return a.duplicate ? !a.settled : changed;
 }
 
 /**
@@ -57,11 +70,12 @@ export class EventApplier {
         for (const a of events) {
           const event = a.event as ResourceEvent;
           const { next, changed } = applyResourceEvent(state, event);
-          outcomes.set(a.index, changed.length > 0 || groupsOf(event).length === 0 ? 'applied' : 'stale');
-          // Duplicates too: if a crash cut the first delivery short, this produces what it missed (keys dedupe the rest).
-          notices.push(
-            ...this.planning.forEvent(lifecycleEvent(event), state === original && !doc ? null : state, next, account, null, now),
-          );
+          const applied = changed.length > 0 || groupsOf(event).length === 0;
+          outcomes.set(a.index, applied ? 'applied' : 'stale');
+          if (speaks(a, applied))
+            notices.push(
+              ...this.planning.forEvent(lifecycleEvent(event), state === original && !doc ? null : state, next, account, null, now),
+            );
           state = next;
         }
         // The reducers return the same object when nothing changed: duplicates and stale events cost no write.
@@ -105,7 +119,7 @@ export class EventApplier {
           const { next, changed } = applyAccountEvent(balance, a.event as AccountEvent);
           balance = next;
           outcomes.set(a.index, changed ? 'applied' : 'stale');
-          events.push(a.event as AccountEvent);
+          if (speaks(a, changed)) events.push(a.event as AccountEvent);
         }
         if (balance !== original || !doc) writes.push({ accountId, expectedVersion: doc ? doc.version : null, balance });
         effects.push({ accountId, before: doc, after: balance, events });

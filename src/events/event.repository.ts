@@ -15,6 +15,18 @@ export class EventRepository {
     return insertManyNew(collectionOf(this.events), docs);
   }
 
+  /** Of these recorded ids, the ones whose application completed (see markSettled). */
+  async settled(eventIds: string[]): Promise<Set<string>> {
+    if (eventIds.length === 0) return new Set();
+    const docs = await this.events.find({ _id: { $in: eventIds }, settledAt: { $ne: null } }, { _id: 1 }).lean<{ _id: string }[]>();
+    return new Set(docs.map((d) => d._id));
+  }
+
+  /** Marks events whose state change and notices are stored, so that a replay produces no notice again. */
+  async markSettled(eventIds: string[], now: Date): Promise<void> {
+    if (eventIds.length) await retryBusy(() => this.events.updateMany({ _id: { $in: eventIds } }, { $set: { settledAt: now } }));
+  }
+
   async forget(accountId: string, eventIds: string[]): Promise<void> {
     if (eventIds.length) await retryBusy(() => this.events.deleteMany({ accountId, _id: { $in: eventIds } }));
   }

@@ -12,6 +12,8 @@ export interface EventDoc {
   occurredAt: Date;
   receivedAt: Date;
   data: Record<string, unknown>;
+  /** Set once the event's state change and notices are stored; a replay of a settled event says nothing again. */
+  settledAt?: Date | null;
 }
 
 export const EventSchema = new Schema<EventDoc>(
@@ -24,6 +26,7 @@ export const EventSchema = new Schema<EventDoc>(
     occurredAt: { type: Date, required: true },
     receivedAt: { type: Date, required: true },
     data: { type: Schema.Types.Mixed, default: {} },
+    settledAt: { type: Date, default: null },
   },
   { versionKey: false, minimize: false, collection: 'events' },
 );

@@ -11,9 +11,9 @@ import { EventResult, eventSchema, IncomingEvent, isResourceEvent, Outcome, vers
 
 /**
  * Ingestion: validate each event on its own, record the new ids (the idempotency record) while loading
- * the resources they name, then let the applier fold, re-plan and store. Duplicates are folded too:
- * the reducers make that a no-op, and it completes work that a crash interrupted after the id was
- * recorded.
+ * the resources they name, then let the applier fold, re-plan and store, and mark the events settled.
+ * Duplicates are folded too: the reducers make that a no-op, and a duplicate of an event that never
+ * settled (a crash cut its first application short) produces the notices it may have missed.
  */
 @Injectable()
 export class EventsService {
@@ -40,7 +40,7 @@ export class EventsService {
         results[index] = { index, id: parsed.data.id, outcome: 'duplicate' };
       } else {
         seen.add(parsed.data.id);
-        accepted.push({ index, event: parsed.data, duplicate: false });
+        accepted.push({ index, event: parsed.data, duplicate: false, settled: false });
       }
     });
 
@@ -58,6 +58,8 @@ export class EventsService {
         this.resources.loadMany(ALL_ACCOUNTS, resourceIds),
       ]);
       for (const i of known) accepted[i].duplicate = true;
+      const settled = await this.events.settled([...known].map((i) => accepted[i].event.id));
+      for (const i of known) accepted[i].settled = settled.has(accepted[i].event.id);
 
       const owner = (a: Accepted) => (isResourceEvent(a.event) ? stored.get(a.event.resourceId)?.accountId : undefined);
       const misplaced = accepted.filter((a) => owner(a) !== undefined && owner(a) !== a.event.accountId);
@@ -86,6 +88,10 @@ export class EventsService {
       await this.applier.applyToAccounts(
         valid.filter((a) => !isResourceEvent(a.event)),
         outcomes,
+        now,
+      );
+      await this.events.markSettled(
+        valid.filter((a) => !a.settled).map((a) => a.event.id),
         now,
       );
       for (const a of valid)

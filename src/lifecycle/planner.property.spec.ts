@@ -162,6 +162,7 @@ function luxonTimeline(policy: CompiledPolicy, r: ResourceState, a: AccountState
     const rule = pr.rule;
     if (r.status === 'destroyed' && rule.type !== 'resource_destroyed') continue;
     if ((r.status === 'stopped' || r.status === 'frozen') && rule.type === 'expiry_reminder') continue;
+    if (r.status === 'stopped' && rule.type === 'service_stopped') continue;
     if (!rule.applies(r, a)) continue;
     for (const off of pr.offsets) {
       let dt: DateTime;

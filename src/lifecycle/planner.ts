@@ -118,6 +118,10 @@ function milestoneMs(pr: PlannedRule | undefined, an: Anchor, r: ResourceState, 
 function allowed(rule: TimeRule, r: ResourceState, a: AccountState): boolean {
   if (r.status === 'destroyed' && rule.type !== 'resource_destroyed') return false;
   if ((r.status === 'stopped' || r.status === 'frozen') && PRE_STOP.has(rule.type)) return false;
+  // A stopped resource was told so by its stop event's notice; a planned stop would repeat it. (That notice is keyed
+  // by the term current when the event was applied, so the plan's own key cannot be relied on to dedupe it when
+  // events arrive out of order.)
+  if (r.status === 'stopped' && rule.type === 'service_stopped') return false;
   return rule.applies(r, a);
 }
 

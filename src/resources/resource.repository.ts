@@ -137,7 +137,12 @@ export class ResourceRepository {
    * from the nextDueAt index, leased with one updateMany under a fresh token, and the ones that carry the
    * token afterwards are ours (another instance may have leased some in between).
    */
-  async claimDue(dueBy: Date, wallNow: Date, leaseMs: number, limit: number): Promise<{ token: string; resources: Resource[] }> {
+  async claimDue(
+    dueBy: Date,
+    wallNow: Date,
+    leaseMs: number,
+    limit: number,
+  ): Promise<{ token: string; resources: Resource[]; candidates: number }> {
     const token = randomUUID();
     const free = { $or: [{ leaseUntil: null }, { leaseUntil: { $lt: wallNow } }] };
     const candidates = await this.resources
@@ -145,7 +150,7 @@ export class ResourceRepository {
       .sort({ nextDueAt: 1 })
       .limit(limit)
       .lean<{ _id: string }[]>();
-    if (candidates.length === 0) return { token, resources: [] };
+    if (candidates.length === 0) return { token, resources: [], candidates: 0 };
     const ids = candidates.map((c) => c._id);
     await retryBusy(() =>
       this.resources.updateMany(
@@ -154,7 +159,7 @@ export class ResourceRepository {
       ),
     );
     const docs = await this.resources.find({ _id: { $in: ids }, leaseToken: token }).lean<ResourceDoc[]>();
-    return { token, resources: docs.map((d) => plain(d)) };
+    return { token, resources: docs.map((d) => plain(d)), candidates: candidates.length };
   }
 
   /** Stores plans guarded by the rev they were computed from; returns the ids whose rev moved on. */

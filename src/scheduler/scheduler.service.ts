@@ -46,13 +46,15 @@ export class SchedulerService {
     const now = this.clock.now();
     const stats: PassStats = { claimed: 0, produced: 0, batches: 0, durationMs: 0 };
     for (;;) {
-      const { token, resources } = await this.resources.claimDue(
+      const { token, resources, candidates } = await this.resources.claimDue(
         now,
         this.wall.now(),
         this.config.leaseMs,
         this.config.scheduler.batchSize,
       );
-      if (resources.length === 0) break;
+      if (candidates === 0) break;
+      // Another instance leased this batch between our read and our claim: look again, the next read skips it.
+      if (resources.length === 0) continue;
       stats.batches++;
       stats.claimed += resources.length;
       const accounts = new Map((await this.accounts.getMany([...new Set(resources.map((r) => r.accountId))])).map((a) => [a.id, a]));

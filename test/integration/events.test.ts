@@ -1,3 +1,4 @@
+import { MongoClient } from 'mongodb';
 import { startTestApp, TestApp } from '../support/app';
 
 const T0 = Date.parse('2026-11-01T00:00:00Z');
@@ -77,6 +78,50 @@ describe('POST /v1/events', () => {
     };
     expect((await post(late).expect(200)).body.outcome).toBe('applied');
     expect(await resource('res-fields')).toMatchObject({ autoRenew: true, expiresAt: '2027-12-01T02:30:00.000Z' });
+  });
+
+  it('says nothing again for a replayed or stale event, even after the term moved on', async () => {
+    const stopNotices = async () => {
+      const client = await MongoClient.connect(t.config.mongodbUri);
+      try {
+        const notices = client.db().collection<{ _id: string }>('notices');
+        return (await notices.find({ _id: { $regex: '^res-stop\\|service_stopped\\|' } }).toArray()).map((n) => n._id);
+      } finally {
+        await client.close();
+      }
+    };
+    await post(purchased('res-stop', 0)).expect(200);
+    const stop = {
+      id: `evt-${++seq}`,
+      type: 'resource.stopped',
+      occurredAt: at(10),
+      accountId: 'acc-1',
+      resourceId: 'res-stop',
+      data: { reason: 'manual' },
+    };
+    expect((await post(stop).expect(200)).body.outcome).toBe('applied');
+    const first = await stopNotices();
+    expect(first).toHaveLength(1);
+
+    // A renewal from before the stop arrives late: the term the stop notice was keyed by is no longer current.
+    expect((await post(renewed('res-stop', 5, '2027-12-01T10:30:00+08:00')).expect(200)).body.outcome).toBe('applied');
+    expect((await post(stop).expect(200)).body.outcome).toBe('duplicate');
+    const older = { ...stop, id: `evt-${++seq}`, occurredAt: at(3) };
+    expect((await post(older).expect(200)).body.outcome).toBe('stale');
+    expect(await stopNotices()).toEqual(first);
+
+    // An event whose first application never settled (the process died midway) speaks again when replayed.
+    const client = await MongoClient.connect(t.config.mongodbUri);
+    try {
+      await client
+        .db()
+        .collection<{ _id: string }>('events')
+        .updateOne({ _id: stop.id }, { $set: { settledAt: null } });
+    } finally {
+      await client.close();
+    }
+    expect((await post(stop).expect(200)).body.outcome).toBe('duplicate');
+    expect((await stopNotices()).length).toBe(2);
   });
 
   it('rejects a malformed event with a 400 naming the field', async () => {
