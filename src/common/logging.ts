@@ -41,8 +41,17 @@ function withoutTransport(value: unknown, depth: number): unknown {
   return Object.fromEntries(
     Object.entries(value)
       .filter(([key]) => !TRANSPORT_FIELDS.has(key))
-      .map(([key, v]) => [key, withoutTransport(v, depth + 1)]),
+      .map(([key, v]) => (key === 'code' && isErrorCode(v) ? ['errorCode', v] : [key, withoutTransport(v, depth + 1)])),
   );
+}
+
+/**
+ * `*.code` is redacted because a verification code may sit in such a field; a symbolic error code
+ * (ECONNREFUSED, EAUTH, ERR_SOCKET_TIMEOUT) is no secret and tells the operator what failed, so errors
+ * carry it as `errorCode`.
+ */
+function isErrorCode(v: unknown): v is string {
+  return typeof v === 'string' && /^E[A-Z0-9_]{2,}$/.test(v);
 }
 
 /**

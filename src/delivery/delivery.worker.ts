@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AccountRepository } from '../accounts/account.repository';
 import { Clock, WallClock } from '../common/clock';
+import { lineScrubber } from '../common/logging';
 import { CONFIG, Config } from '../config/config';
 import { CHANNELS, Channel } from '../lifecycle/message-types';
 import { Notice, NoticeRepository } from '../notices/notice.repository';
@@ -36,6 +37,8 @@ export interface WorkStats {
 export class DeliveryWorker {
   private readonly logger = new Logger('Delivery');
   private readonly limiters: Record<Channel, RateLimiter>;
+  /** Provider error text and answers are stored with each attempt; a provider echoing a credential must not leave it there. */
+  private readonly scrub: (text: string) => string;
 
   constructor(
     private readonly deliveries: DeliveryRepository,
@@ -54,6 +57,7 @@ export class DeliveryWorker {
       Channel,
       RateLimiter
     >;
+    this.scrub = lineScrubber(config);
   }
 
   /** Sends everything ready now, batch after batch. */
@@ -217,8 +221,8 @@ export class DeliveryWorker {
       at: started,
       outcome: result.outcome,
       durationMs: Math.round(performance.now() - t0),
-      ...(result.outcome !== 'sent' ? { error: result.error, code: result.code } : {}),
-      ...(result.response !== undefined ? { response: result.response } : {}),
+      ...(result.outcome !== 'sent' ? { error: result.error && this.scrub(result.error), code: result.code } : {}),
+      ...(result.response !== undefined ? { response: JSON.parse(this.scrub(JSON.stringify(result.response))) as unknown } : {}),
     };
     const attemptNumber = Math.max(...holding.map((h) => h.delivery.attemptCount)) + 1;
     const deferrals = Math.max(...holding.map((h) => h.delivery.deferrals));

@@ -208,7 +208,7 @@ describe('secrets stay out of logs and the database', () => {
     for (const phone of [PHONE, NEW_PHONE]) expect(log()).not.toContain(phone.slice(3));
   });
 
-  it('stores service API keys only as SHA-256 digests', async () => {
+  it('stores service API keys only as SHA-256 digests, and no credential a provider echoed', async () => {
     const mongo = new MongoClient(t.config.mongodbUri);
     try {
       const db = mongo.db();
@@ -219,6 +219,8 @@ describe('secrets stay out of logs and the database', () => {
         expect(dump).not.toContain(API_KEY);
         expect(dump).not.toContain(JWT_SECRET);
         for (const jwt of jwts) expect(dump).not.toContain(jwt);
+        // Provider errors are kept with each delivery attempt; the credentials they echoed are not.
+        for (const secret of [TWILIO_TOKEN, SMTP_PASSWORD, WECHAT_SECRET]) expect(dump).not.toContain(secret);
       }
     } finally {
       await mongo.close();
