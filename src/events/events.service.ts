@@ -4,6 +4,7 @@ import { problemsOf } from '../common/validation';
 import { ALL_ACCOUNTS } from '../database/plain';
 import { MetricsService } from '../metrics/metrics.service';
 import { ResourceRepository } from '../resources/resource.repository';
+import { TombstoneRepository } from '../resources/tombstone.repository';
 import { Accepted, EventApplier } from './event-applier';
 import { EventDoc } from './event.schema';
 import { EventRepository } from './event.repository';
@@ -20,6 +21,7 @@ export class EventsService {
   constructor(
     private readonly events: EventRepository,
     private readonly resources: ResourceRepository,
+    private readonly tombstones: TombstoneRepository,
     private readonly applier: EventApplier,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
@@ -53,9 +55,10 @@ export class EventsService {
             .map((e) => e.resourceId),
         ),
       ];
-      const [known, stored] = await Promise.all([
+      const [known, stored, buried] = await Promise.all([
         this.events.recordNew(accepted.map((a) => toRecord(a.event, now))),
         this.resources.loadMany(ALL_ACCOUNTS, resourceIds),
+        this.tombstones.versionsOf(resourceIds),
       ]);
       for (const i of known) accepted[i].duplicate = true;
       const settled = await this.events.settled([...known].map((i) => accepted[i].event.id));
@@ -76,7 +79,13 @@ export class EventsService {
       // Forget the ids of rejected events so that a corrected resend is not taken for a duplicate.
       await Promise.all(misplaced.filter((m) => !m.duplicate).map((m) => this.events.forget(m.event.accountId, [m.event.id])));
 
-      const valid = accepted.filter((a) => !misplaced.includes(a));
+      // Events from the old life of a resource whose records retention removed: stale, they bring nothing back.
+      const ofRemoved = accepted.filter(
+        (a) => !misplaced.includes(a) && isResourceEvent(a.event) && versionOf(a.event) <= (buried.get(a.event.resourceId) ?? -Infinity),
+      );
+      for (const a of ofRemoved) results[a.index] = { index: a.index, id: a.event.id, outcome: a.duplicate ? 'duplicate' : 'stale' };
+
+      const valid = accepted.filter((a) => !misplaced.includes(a) && !ofRemoved.includes(a));
       const outcomes = new Map<number, Outcome>();
       // Resources first: an account event in the same batch then re-plans them with their new state.
       await this.applier.applyToResources(

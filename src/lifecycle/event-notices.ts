@@ -108,7 +108,7 @@ const BUILDERS: Partial<Record<MessageType, Builder>> = {
     const reason = c.event.data.reason;
     const billAnchor = c.account.billDate ?? c.account.overdueSince;
     const arrears =
-      reason === 'overdue' || (reason !== 'expiry' && c.account.balanceState === 'overdue' && (r.expiresAt === null || r.expiresAt > at));
+      reason === 'overdue' || (reason !== 'expired' && c.account.balanceState === 'overdue' && (r.expiresAt === null || r.expiresAt > at));
     // Same key as the planned stop: whichever comes first is the only one sent.
     const term = arrears ? overdueTerm(billAnchor ?? at) : expiryTerm(r.expiresAt ?? c.before?.expiresAt);
     const planned = (arrears ? c.plan.overdue : c.plan.expiry).find((p) => p.rule.type === 'service_stopped' && !p.rule.recurring);

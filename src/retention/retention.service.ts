@@ -8,6 +8,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { NoticeRepository } from '../notices/notice.repository';
 import { PoliciesService } from '../policies/policies.service';
 import { ResourceRepository } from '../resources/resource.repository';
+import { TombstoneRepository } from '../resources/tombstone.repository';
 import { BatchCount, cutoff, deleteInBatches, DestroyedScope, destroyedScopes, removableMessages } from './retention-rules';
 
 export interface DestroyedCount {
@@ -46,6 +47,7 @@ export class RetentionService {
     private readonly deliveries: DeliveryRepository,
     private readonly notices: NoticeRepository,
     private readonly resources: ResourceRepository,
+    private readonly tombstones: TombstoneRepository,
     private readonly policies: PoliciesService,
     private readonly metrics: MetricsService,
     private readonly clock: Clock,
@@ -128,7 +130,10 @@ export class RetentionService {
       out.deliveries += removed;
       if (batch.length < limit || removed === 0) break;
     }
+    // Tombstones first, so that no moment passes in which a late event of the old life could recreate a resource.
+    await this.tombstones.bury(ids, this.clock.now());
     const { removed, remaining } = await this.resources.deleteDestroyed(ids, before);
+    await this.tombstones.unbury(remaining);
     out.resources += removed;
     const gone = ids.filter((id) => !remaining.includes(id));
     if (gone.length) {

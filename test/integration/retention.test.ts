@@ -215,6 +215,22 @@ describe('retention sweep', () => {
 
     const metrics = (await t.http().get('/metrics').expect(200)).text;
     expect(metrics).toContain('herald_retention_removed_total{collection="resources",reason="destroyed"} 2');
+
+    // A late event from the removed resource's old life (a usage report, a replayed stop) brings nothing back.
+    const late = await post('resource.usage_reported', 'gone', T(10), { usage: 42 });
+    expect(late.body.outcome).toBe('stale');
+    const replayedStop = await post('resource.stopped', 'gone', T(14), { reason: 'expired' });
+    expect(replayedStop.body.outcome).toBe('stale');
+    expect(await resourceStatus('gone')).toBe(404);
+    expect(await recordsOf('gone')).toEqual({ notices: 0, deliveries: 0, inbox: 0, messageIds: [] });
+    // A purchase after the destroy starts a new life under the same id.
+    const reborn = await post('resource.purchased', 'gone', destroyedAt.plus({ days: 31 }), {
+      product: 'tpns',
+      name: 'gone',
+      expiresAt: destroyedAt.plus({ days: 90 }).toISO(),
+    });
+    expect(reborn.body.outcome).toBe('applied');
+    expect(await resourceStatus('gone')).toBe(200);
   });
 
   it('postpones a destroyed resource whose destroy notice is still being delivered, and removes it once it went out', async () => {
