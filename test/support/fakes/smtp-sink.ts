@@ -19,6 +19,8 @@ export interface ReceivedMail {
  */
 export class SmtpSink {
   readonly messages: ReceivedMail[] = [];
+  /** Connection errors the server reported (clients that went away mid-session). */
+  readonly connectionErrors: string[] = [];
   private failures: { code: number; message: string }[] = [];
   private readonly rejected = new Map<string, number>();
   private server: SMTPServer | null = null;
@@ -70,6 +72,9 @@ export class SmtpSink {
         );
       },
     });
+    // A client that dies mid-session (a Herald process killed by a fault test) resets its connection; smtp-server
+    // reports that as an 'error' event, which would otherwise throw. The sink notes it and carries on, like a real server.
+    server.on('error', (err: Error) => this.connectionErrors.push(err.message));
     await new Promise<void>((ok, fail) => {
       server.server.once('error', fail);
       server.listen(this.port, '127.0.0.1', () => ok());
