@@ -86,6 +86,7 @@ const schema = z.object({
   RETENTION_BATCH_SIZE: int(1, 10_000).default(1_000),
   INBOX_RETENTION_DAYS: int(1, 36_500).default(365),
   DELIVERY_RETENTION_DAYS: int(1, 36_500).default(180),
+  EVENT_RETENTION_DAYS: int(1, 36_500).default(90),
 });
 
 /** Every variable Herald reads (the README's table and docker-compose.yml are checked against it). */
@@ -145,7 +146,7 @@ export interface Config {
   sms: { accountSid: string; authToken: string; from: string; baseUrl: string | null } | null;
   wechat: { appId: string; appSecret: string; apiBaseUrl: string; quotaRetryMs: number } | null;
   /** The retention sweep: ages in days of domain time, deletes in batches of `batchSize`. */
-  retention: { enabled: boolean; intervalMs: number; batchSize: number; inboxDays: number; deliveryDays: number };
+  retention: { enabled: boolean; intervalMs: number; batchSize: number; inboxDays: number; deliveryDays: number; eventDays: number };
 }
 
 export class ConfigError extends Error {
@@ -226,6 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
       batchSize: e.RETENTION_BATCH_SIZE,
       inboxDays: e.INBOX_RETENTION_DAYS,
       deliveryDays: e.DELIVERY_RETENTION_DAYS,
+      eventDays: e.EVENT_RETENTION_DAYS,
     },
   };
 }

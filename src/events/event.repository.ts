@@ -27,6 +27,22 @@ export class EventRepository {
     if (eventIds.length) await retryBusy(() => this.events.updateMany({ _id: { $in: eventIds } }, { $set: { settledAt: now } }));
   }
 
+  /** Up to `limit` ids of event records received before `cutoff` (the retention sweep). */
+  async idsReceivedBefore(cutoff: Date, limit: number): Promise<string[]> {
+    const docs = await this.events
+      .find({ receivedAt: { $lt: cutoff } }, { _id: 1 })
+      .limit(limit)
+      .lean<{ _id: string }[]>();
+    return docs.map((d) => d._id);
+  }
+
+  /** Deletes those of `ids` still received before `cutoff`; returns how many. */
+  async deleteReceivedBefore(ids: string[], cutoff: Date): Promise<number> {
+    if (ids.length === 0) return 0;
+    const res = await retryBusy(() => this.events.deleteMany({ _id: { $in: ids }, receivedAt: { $lt: cutoff } }));
+    return res.deletedCount;
+  }
+
   async forget(accountId: string, eventIds: string[]): Promise<void> {
     if (eventIds.length) await retryBusy(() => this.events.deleteMany({ accountId, _id: { $in: eventIds } }));
   }

@@ -30,5 +30,7 @@ export const EventSchema = new Schema<EventDoc>(
   },
   { versionKey: false, minimize: false, collection: 'events' },
 );
-// Retention sweep and audit reads: an account's events in arrival order.
+// Audit reads: an account's events in arrival order.
 EventSchema.index({ accountId: 1, receivedAt: 1 });
+// Retention sweep: records older than EVENT_RETENTION_DAYS.
+EventSchema.index({ receivedAt: 1 });

@@ -20,6 +20,6 @@ import { SchedulerModule } from '../scheduler/scheduler.module';
   ],
   controllers: [EventsController],
   providers: [EventRepository, EventsService, EventApplier],
-  exports: [EventsService],
+  exports: [EventsService, EventRepository],
 })
 export class EventsModule {}

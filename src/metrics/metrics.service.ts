@@ -37,7 +37,7 @@ export class MetricsService {
     if (n > 0) this.eventsIngested.inc({ outcome }, n);
   }
 
-  countRetention(collection: 'inbox' | 'deliveries' | 'notices' | 'resources', reason: 'age' | 'destroyed', n: number): void {
+  countRetention(collection: 'inbox' | 'deliveries' | 'events' | 'notices' | 'resources', reason: 'age' | 'destroyed', n: number): void {
     if (n > 0) this.retentionRemoved.inc({ collection, reason }, n);
   }
 }

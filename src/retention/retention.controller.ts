@@ -10,6 +10,7 @@ const batchCount = z.object({ removed: count, batches: count });
 const sweepStats = z.object({
   inbox: batchCount.describe('inbox messages older than INBOX_RETENTION_DAYS'),
   deliveries: batchCount.describe('deliveries in a final status older than DELIVERY_RETENTION_DAYS'),
+  events: batchCount.describe('event records (the idempotency record of POST /v1/events) older than EVENT_RETENTION_DAYS'),
   destroyed: z
     .object({ resources: count, notices: count, deliveries: count, inbox: count, batches: count, postponed: count })
     .describe("resources destroyed longer ago than their policy's keepAfterDestroyDays, with their notices, deliveries and inbox messages"),
@@ -27,7 +28,7 @@ export class RetentionController {
   @ApiOperation({
     summary: 'Run a retention sweep now (operators); returns what it removed',
     description:
-      'Removes inbox messages and finished deliveries past their age, and the records of resources destroyed longer ago than their keep days, in batches of RETENTION_BATCH_SIZE. Safe to run while another instance sweeps.',
+      'Removes inbox messages, finished deliveries and event records past their age, and the records of resources destroyed longer ago than their keep days, in batches of RETENTION_BATCH_SIZE. Safe to run while another instance sweeps.',
   })
   @ApiOkResponse({ schema: openApiSchema(sweepStats) })
   run() {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DeliveryModule } from '../delivery/delivery.module';
+import { EventsModule } from '../events/events.module';
 import { InboxModule } from '../inbox/inbox.module';
 import { NoticesModule } from '../notices/notices.module';
 import { PoliciesModule } from '../policies/policies.module';
@@ -9,7 +10,7 @@ import { RetentionRunner } from './retention.runner';
 import { RetentionService } from './retention.service';
 
 @Module({
-  imports: [DeliveryModule, InboxModule, NoticesModule, PoliciesModule, ResourcesModule],
+  imports: [DeliveryModule, EventsModule, InboxModule, NoticesModule, PoliciesModule, ResourcesModule],
   controllers: [RetentionController],
   providers: [RetentionService, RetentionRunner],
   exports: [RetentionService],

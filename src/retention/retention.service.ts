@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { CONFIG, Config } from '../config/config';
 import { DeliveryRepository } from '../delivery/delivery.repository';
+import { EventRepository } from '../events/event.repository';
 import { InboxRepository } from '../inbox/inbox.repository';
 import { DEFAULT_KEEP_AFTER_DESTROY_DAYS } from '../lifecycle/policy.schema';
 import { MetricsService } from '../metrics/metrics.service';
@@ -27,6 +28,8 @@ export interface SweepStats {
   inbox: BatchCount;
   /** Finished deliveries older than DELIVERY_RETENTION_DAYS. */
   deliveries: BatchCount;
+  /** Event records (the idempotency record of POST /v1/events) older than EVENT_RETENTION_DAYS. */
+  events: BatchCount;
   /** Resources destroyed longer ago than their policy's keepAfterDestroyDays, with everything that refers to them. */
   destroyed: DestroyedCount;
   durationMs: number;
@@ -45,6 +48,7 @@ export class RetentionService {
   constructor(
     private readonly inbox: InboxRepository,
     private readonly deliveries: DeliveryRepository,
+    private readonly events: EventRepository,
     private readonly notices: NoticeRepository,
     private readonly resources: ResourceRepository,
     private readonly tombstones: TombstoneRepository,
@@ -63,7 +67,7 @@ export class RetentionService {
   private async sweep(): Promise<SweepStats> {
     const started = performance.now();
     const now = this.clock.now();
-    const { batchSize, inboxDays, deliveryDays } = this.config.retention;
+    const { batchSize, inboxDays, deliveryDays, eventDays } = this.config.retention;
 
     const inboxBefore = cutoff(now, inboxDays);
     const inbox = await deleteInBatches(
@@ -77,13 +81,21 @@ export class RetentionService {
       () => this.deliveries.finalIdsCreatedBefore(deliveriesBefore, batchSize),
       (ids) => this.deliveries.deleteFinalCreatedBefore(ids, deliveriesBefore),
     );
+    // An event replayed after its record is gone is no longer a duplicate, but it is older than the state it
+    // meets, so it is stale and says nothing (and a removed resource's tombstone keeps it from coming back).
+    const eventsBefore = cutoff(now, eventDays);
+    const events = await deleteInBatches(
+      batchSize,
+      () => this.events.idsReceivedBefore(eventsBefore, batchSize),
+      (ids) => this.events.deleteReceivedBefore(ids, eventsBefore),
+    );
     const destroyed: DestroyedCount = { resources: 0, notices: 0, deliveries: 0, inbox: 0, batches: 0, postponed: 0 };
     const rules = this.policies
       .list()
       .map((p) => ({ product: p.product, timeZone: p.timeZone, keepAfterDestroyDays: p.doc.keepAfterDestroyDays }));
     for (const scope of destroyedScopes(rules, now, DEFAULT_KEEP_AFTER_DESTROY_DAYS)) await this.purgeDestroyed(scope, destroyed);
 
-    const stats: SweepStats = { inbox, deliveries, destroyed, durationMs: Math.round(performance.now() - started) };
+    const stats: SweepStats = { inbox, deliveries, events, destroyed, durationMs: Math.round(performance.now() - started) };
     this.record(stats);
     return stats;
   }
@@ -151,10 +163,11 @@ export class RetentionService {
     const d = s.destroyed;
     this.metrics.countRetention('inbox', 'age', s.inbox.removed);
     this.metrics.countRetention('deliveries', 'age', s.deliveries.removed);
+    this.metrics.countRetention('events', 'age', s.events.removed);
     for (const c of ['resources', 'notices', 'deliveries', 'inbox'] as const) this.metrics.countRetention(c, 'destroyed', d[c]);
     const line =
       `sweep: ${s.inbox.removed} inbox messages (${s.inbox.batches} batches) and ${s.deliveries.removed} deliveries ` +
-      `(${s.deliveries.batches} batches) past their age; ${d.resources} destroyed resources with ${d.notices} notices, ` +
+      `(${s.deliveries.batches} batches) and ${s.events.removed} event records past their age; ${d.resources} destroyed resources with ${d.notices} notices, ` +
       `${d.deliveries} deliveries and ${d.inbox} inbox messages (${d.batches} batches, ${d.postponed} postponed) in ${s.durationMs} ms`;
     if (s.inbox.removed || s.deliveries.removed || d.resources || d.notices || d.deliveries || d.inbox || d.postponed)
       this.logger.log(line);

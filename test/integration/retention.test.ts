@@ -121,7 +121,7 @@ describe('retention sweep', () => {
     expect(doc.paths['/v1/retention/run'].post.security).toEqual([{ apiKey: [] }]);
   });
 
-  it('removes inbox messages and finished deliveries past their age in batches, and keeps young and unfinished ones', async () => {
+  it('removes inbox messages, finished deliveries and event records past their age in batches, and keeps young and unfinished ones', async () => {
     const now = START.toJSDate();
     const ago = (days: number) => new Date(now.getTime() - days * DAY);
     await inbox.insertMany([
@@ -135,12 +135,33 @@ describe('retention sweep', () => {
       deliveryDoc('old-pending', 'pending', ago(400)),
       deliveryDoc('old-in-flight', 'pending', ago(400), { inFlightSince: ago(400), leaseToken: 'w1', leaseUntil: ago(400) }),
     ]);
+    const events = inbox.db.collection<{ _id: string }>('events');
+    const eventDoc = (id: string, receivedAt: Date) => ({
+      _id: id,
+      accountId: 'acc-age',
+      resourceId: 'r-age',
+      type: 'resource.usage_reported',
+      version: receivedAt.getTime(),
+      occurredAt: receivedAt,
+      receivedAt,
+      data: { usage: 1 },
+    });
+    await events.insertMany([
+      ...Array.from({ length: 25 }, (_, i) => eventDoc(`old-evt-${i}`, ago(91))),
+      ...Array.from({ length: 3 }, (_, i) => eventDoc(`young-evt-${i}`, ago(89))),
+    ]);
 
     const stats = await sweep();
 
     // 25 past the age with a batch size of 10: three batches.
     expect(stats.inbox).toEqual({ removed: 25, batches: 3 });
     expect(stats.deliveries).toEqual({ removed: 25, batches: 3 });
+    expect(stats.events).toEqual({ removed: 25, batches: 3 });
+    expect((await events.find({ accountId: 'acc-age' }, { projection: { _id: 1 } }).toArray()).map((d) => d._id).sort()).toEqual([
+      'young-evt-0',
+      'young-evt-1',
+      'young-evt-2',
+    ]);
     expect((await inbox.find({ accountId: 'acc-age' }, { _id: 1 }).lean()).map((d) => d._id).sort()).toEqual([
       'young-0',
       'young-1',
@@ -156,6 +177,7 @@ describe('retention sweep', () => {
     const again = await sweep();
     expect(again.inbox).toEqual({ removed: 0, batches: 0 });
     expect(again.deliveries).toEqual({ removed: 0, batches: 0 });
+    expect(again.events).toEqual({ removed: 0, batches: 0 });
   });
 
   it("removes a destroyed resource's records once its policy's 30 days have passed since the destroy event, not a day before, and leaves other resources alone", async () => {
