@@ -132,6 +132,11 @@ describe('POST /v1/events', () => {
     await t.http().get('/v1/resources/res-bad').set(t.serviceKey).expect(404);
   });
 
+  it('answers a malformed percent-encoding in the path with a 400 naming the path', async () => {
+    const res = await t.http().get('/v1/resources/%E0%A4%A').set(t.serviceKey).expect(400);
+    expect(res.body.fields).toEqual([{ field: 'path', message: 'has a malformed percent-encoding' }]);
+  });
+
   it('names an unknown event type', async () => {
     const res = await post({ ...purchased('res-x', 0), type: 'resource.teleported' }).expect(400);
     expect(res.body.fields[0].field).toBe('type');
