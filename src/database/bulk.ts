@@ -1,5 +1,5 @@
 import { retryBusy } from './retry';
-import type { AnyBulkWriteOperation, Collection, Document } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection, Document, FindCursor } from 'mongodb';
 import { isDuplicateKey } from './plain';
 
 /**
@@ -34,4 +34,26 @@ export async function insertManyNew<T extends Document>(collection: Collection<T
     for (const w of writeErrors) existing.add(w.index);
   }
   return existing;
+}
+
+/**
+ * Hands out the `_id`s a cursor finds, `size` at a time, and closes the cursor however the caller stops.
+ * Claim loops read their candidates once this way: on the local FerretDB a filter on any field but `_id`
+ * scans the whole collection, so one read per pass instead of one per batch is what keeps a pass's cost
+ * near its due work (on MongoDB the index serves either; the cursor just streams).
+ */
+export async function* idBatches(cursor: FindCursor<{ _id: string }>, size: number): AsyncGenerator<string[]> {
+  let ids: string[] = [];
+  try {
+    for await (const doc of cursor) {
+      ids.push(doc._id);
+      if (ids.length === size) {
+        yield ids;
+        ids = [];
+      }
+    }
+    if (ids.length) yield ids;
+  } finally {
+    await cursor.close();
+  }
 }

@@ -4,11 +4,13 @@ import { InjectModel } from '@nestjs/mongoose';
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
 import { insertManyNew } from '../database/bulk';
+import { WriteCoalescer, writeErrorsByIndex } from '../database/coalesce';
 import { collectionOf, plain, Plain } from '../database/plain';
 import type { Channel } from '../lifecycle/message-types';
 import { Attempt, DELIVERY, DeliveryDoc, DeliveryStatus } from './delivery.schema';
 
 export type Delivery = Plain<DeliveryDoc>;
+type DeliveryBulkOp = Parameters<Model<DeliveryDoc>['bulkWrite']>[0][number];
 
 export interface DeliveryFilter {
   resourceId?: string;
@@ -71,15 +73,41 @@ export class DeliveryRepository {
    * Marks a send as under way and renews the lease for it, so a batch that waited long for its turn does
    * not send on a lease about to lapse; false if the lease was lost meanwhile (another worker owns it now).
    */
-  async markInFlight(ids: string[], token: string, wallNow: Date, leaseMs: number): Promise<boolean> {
-    const res = await retryBusy(() =>
-      this.deliveries.updateMany(
-        { _id: { $in: ids }, leaseToken: token },
-        { $set: { inFlightSince: wallNow, leaseUntil: new Date(wallNow.getTime() + leaseMs) } },
-      ),
-    );
-    return res.matchedCount === ids.length;
+  markInFlight(ids: string[], token: string, wallNow: Date, leaseMs: number): Promise<boolean> {
+    return this.inFlightMarks.write({ ids, token, wallNow, leaseMs });
   }
+
+  /**
+   * Marks of concurrent sends are written together (see WriteCoalescer): one updateMany per claim token, with
+   * the earliest start among them (an interrupted send is then looked for from a moment sooner, never later)
+   * and the latest lease end. When the matched count falls short, each send is told whether all its
+   * deliveries still carry its token. The marks are plain $sets, so a bulk is simply repeated after a busy database.
+   */
+  private readonly inFlightMarks = new WriteCoalescer<{ ids: string[]; token: string; wallNow: Date; leaseMs: number }, boolean>(
+    async (marks) => {
+      const byToken = new Map<string, { ids: string[]; since: number; until: number }>();
+      for (const m of marks) {
+        const g = byToken.get(m.token) ?? { ids: [], since: Infinity, until: 0 };
+        g.ids.push(...m.ids);
+        g.since = Math.min(g.since, m.wallNow.getTime());
+        g.until = Math.max(g.until, m.wallNow.getTime() + m.leaseMs);
+        byToken.set(m.token, g);
+      }
+      const ops: DeliveryBulkOp[] = [...byToken].map(([token, g]) => ({
+        updateMany: {
+          filter: { _id: { $in: g.ids }, leaseToken: token },
+          update: { $set: { inFlightSince: new Date(g.since), leaseUntil: new Date(g.until) } },
+        },
+      }));
+      const res = await retryBusy(() => this.deliveries.bulkWrite(ops, { ordered: false }));
+      if (res.matchedCount === marks.reduce((n, m) => n + m.ids.length, 0)) return marks.map(() => ({ value: true }));
+      const docs = await this.deliveries
+        .find({ _id: { $in: marks.flatMap((m) => m.ids) } }, { leaseToken: 1 })
+        .lean<{ _id: string; leaseToken: string | null }[]>();
+      const tokens = new Map(docs.map((d) => [d._id, d.leaseToken]));
+      return marks.map((m) => ({ value: m.ids.every((id) => tokens.get(id) === m.token) }));
+    },
+  );
 
   /** Records an attempt (if any) and the delivery's new state, releasing the lease. */
   async finish(
@@ -113,17 +141,32 @@ export class DeliveryRepository {
     const inc: Record<string, number> = {};
     if (change.attempt && change.attempt.outcome !== 'deferred') inc.attemptCount = 1;
     if (change.deferred) inc.deferrals = 1;
-    await retryBusy(() =>
-      this.deliveries.updateOne(
-        { _id: id, leaseToken: token },
-        {
+    await this.finishes.write({
+      updateOne: {
+        filter: { _id: id, leaseToken: token },
+        update: {
           $set: set,
           ...(change.attempt ? { $push: { attempts: change.attempt } } : {}),
           ...(Object.keys(inc).length ? { $inc: inc } : {}),
         },
-      ),
-    );
+      },
+    });
   }
+
+  /**
+   * The worker's concurrent sends finish together in one bulk write (the local FerretDB takes a few ms per
+   * command). Repeating a bulk after a busy database is harmless: a finished delivery no longer carries the token.
+   */
+  private readonly finishes = new WriteCoalescer<DeliveryBulkOp>(async (ops) => {
+    try {
+      await retryBusy(() => this.deliveries.bulkWrite(ops, { ordered: false }));
+      return ops.map(() => ({ value: undefined }));
+    } catch (err) {
+      const errors = writeErrorsByIndex(err, ops.length);
+      if (!errors) throw err;
+      return errors.map((e) => (e ? { error: e } : { value: undefined }));
+    }
+  });
 
   async list(accountId: string, filter: DeliveryFilter, limit: number, offset: number): Promise<{ items: Delivery[]; total: number }> {
     const query = {

@@ -36,9 +36,10 @@ export class FanoutService {
   /** Fans out every pending notice; returns how many notices it handled. */
   async run(): Promise<number> {
     let handled = 0;
-    for (;;) {
-      const { token, notices } = await this.notices.claimPending(this.wall.now(), this.config.leaseMs, this.config.delivery.batchSize);
-      if (notices.length === 0) return handled;
+    for await (const ids of this.notices.pendingIds(this.wall.now(), this.config.delivery.batchSize)) {
+      const { token, notices } = await this.notices.claim(ids, this.wall.now(), this.config.leaseMs);
+      // Another instance leased this batch since the read: go on with the next one.
+      if (notices.length === 0) continue;
       await this.fanOut(notices);
       await this.notices.markFannedOut(
         notices.map((n) => n.id),
@@ -46,6 +47,7 @@ export class FanoutService {
       );
       handled += notices.length;
     }
+    return handled;
   }
 
   private async fanOut(notices: Notice[]): Promise<void> {

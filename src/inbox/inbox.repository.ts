@@ -2,7 +2,9 @@ import { retryBusy } from '../database/retry';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { collectionOf, isDuplicateKey, plain, Plain } from '../database/plain';
+import { insertManyNew } from '../database/bulk';
+import { WriteCoalescer } from '../database/coalesce';
+import { collectionOf, plain, Plain } from '../database/plain';
 import type { Category } from '../lifecycle/message-types';
 import { INBOX, InboxDoc } from './inbox.schema';
 
@@ -13,13 +15,15 @@ export class InboxRepository {
   constructor(@InjectModel(INBOX) private readonly inbox: Model<InboxDoc>) {}
 
   /** Stores a message; an existing id (a retried delivery) counts as stored. */
-  async put(doc: InboxDoc): Promise<void> {
-    try {
-      await retryBusy(() => collectionOf(this.inbox).insertOne(doc));
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
+  put(doc: InboxDoc): Promise<void> {
+    return this.puts.write(doc);
   }
+
+  // Messages the delivery worker sends at the same time go in one insert (see WriteCoalescer); insertManyNew skips existing ids.
+  private readonly puts = new WriteCoalescer<InboxDoc>(async (docs) => {
+    await insertManyNew(collectionOf(this.inbox), docs);
+    return docs.map(() => ({ value: undefined }));
+  });
 
   async page(accountId: string, memberId: string, q: { unread?: boolean; category?: Category; limit: number; offset: number }) {
     const filter = { accountId, memberId, ...(q.unread ? { readAt: null } : {}), ...(q.category ? { category: q.category } : {}) };

@@ -2,12 +2,19 @@ import { retryBusy } from '../database/retry';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectModel } from '@nestjs/mongoose';
+import type { FindCursor } from 'mongodb';
 import type { Model } from 'mongoose';
-import { insertManyNew } from '../database/bulk';
+import { idBatches, insertManyNew } from '../database/bulk';
 import { collectionOf, plain, Plain } from '../database/plain';
 import { NOTICE, NoticeDoc } from './notice.schema';
 
 export type Notice = Plain<NoticeDoc>;
+
+/** Waiting for fan-out, and not leased or leased by a run whose lease has lapsed. */
+const pendingFree = (wallNow: Date) => ({
+  'fanout.status': 'pending' as const,
+  $or: [{ 'fanout.leaseUntil': null }, { 'fanout.leaseUntil': { $lt: wallNow } }],
+});
 
 @Injectable()
 export class NoticeRepository {
@@ -25,16 +32,24 @@ export class NoticeRepository {
     return docs.map((d) => plain(d));
   }
 
-  /** Claims notices waiting for fan-out (wall-clock lease), oldest first. */
-  async claimPending(wallNow: Date, leaseMs: number, limit: number): Promise<{ token: string; notices: Notice[] }> {
+  /**
+   * The ids of notices waiting for fan-out and not leased, `batchSize` at a time, from one cursor per run
+   * (see idBatches). Not sorted: the fan-out index yields them oldest first on MongoDB, and on the local
+   * FerretDB a sort would hold every pending notice in memory before the first batch.
+   */
+  pendingIds(wallNow: Date, batchSize: number): AsyncGenerator<string[]> {
+    const cursor = collectionOf(this.notices).find(pendingFree(wallNow), { projection: { _id: 1 }, batchSize }) as FindCursor<{
+      _id: string;
+    }>;
+    return idBatches(cursor, batchSize);
+  }
+
+  /** Leases those of `ids` still pending and free (wall-clock lease); returns those that carry the new token. */
+  async claim(ids: string[], wallNow: Date, leaseMs: number): Promise<{ token: string; notices: Notice[] }> {
     const token = randomUUID();
-    const free = { 'fanout.status': 'pending' as const, $or: [{ 'fanout.leaseUntil': null }, { 'fanout.leaseUntil': { $lt: wallNow } }] };
-    const candidates = await this.notices.find(free, { _id: 1 }).sort({ dueAt: 1 }).limit(limit).lean<{ _id: string }[]>();
-    if (candidates.length === 0) return { token, notices: [] };
-    const ids = candidates.map((c) => c._id);
     await retryBusy(() =>
       this.notices.updateMany(
-        { _id: { $in: ids }, ...free },
+        { _id: { $in: ids }, ...pendingFree(wallNow) },
         { $set: { 'fanout.leaseUntil': new Date(wallNow.getTime() + leaseMs), 'fanout.leaseToken': token } },
       ),
     );

@@ -2,11 +2,11 @@ import { retryBusy } from '../database/retry';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectModel } from '@nestjs/mongoose';
-import type { AnyBulkWriteOperation } from 'mongodb';
+import type { AnyBulkWriteOperation, FindCursor } from 'mongodb';
 import type { Model } from 'mongoose';
 import type { VersionedResource } from '../events/apply-event';
 import type { ResourceStatus } from '../lifecycle/lifecycle.types';
-import { bulkMisses } from '../database/bulk';
+import { bulkMisses, idBatches } from '../database/bulk';
 import { AccountScope, collectionOf, plain, Plain, scopeFilter } from '../database/plain';
 import { RESOURCE, ResourceDoc } from './resource.schema';
 
@@ -28,6 +28,9 @@ export interface PlanWrite {
   nextDueAt: Date | null;
   policyVersion: number | null;
 }
+
+/** Not leased by a scheduler pass, or leased by one whose lease has lapsed. */
+const free = (wallNow: Date) => ({ $or: [{ leaseUntil: null }, { leaseUntil: { $lt: wallNow } }] });
 
 /** The planner's view of a stored resource. */
 export function resourceStateOf(doc: Resource): VersionedResource {
@@ -133,33 +136,33 @@ export class ResourceRepository {
   }
 
   /**
-   * Claims up to `limit` resources due by `dueBy` for `leaseMs` of wall-clock time: candidates are read
-   * from the nextDueAt index, leased with one updateMany under a fresh token, and the ones that carry the
-   * token afterwards are ours (another instance may have leased some in between).
+   * The ids of the resources due by `dueBy` and not leased, `batchSize` at a time, from one cursor per pass
+   * (on MongoDB the nextDueAt index serves it). Not sorted: a pass claims every due resource whatever the
+   * order, and on the local FerretDB a sort would hold all due documents in memory before the first batch.
    */
-  async claimDue(
-    dueBy: Date,
-    wallNow: Date,
-    leaseMs: number,
-    limit: number,
-  ): Promise<{ token: string; resources: Resource[]; candidates: number }> {
+  dueIds(dueBy: Date, wallNow: Date, batchSize: number): AsyncGenerator<string[]> {
+    const cursor = collectionOf(this.resources).find(
+      { nextDueAt: { $lte: dueBy }, ...free(wallNow) },
+      { projection: { _id: 1 }, batchSize },
+    ) as FindCursor<{ _id: string }>;
+    return idBatches(cursor, batchSize);
+  }
+
+  /**
+   * Leases those of `ids` still due by `dueBy` and free for `leaseMs` of wall-clock time with one updateMany
+   * under a fresh token; the ones that carry the token afterwards are ours (another instance may have leased
+   * some since they were read).
+   */
+  async claim(ids: string[], dueBy: Date, wallNow: Date, leaseMs: number): Promise<{ token: string; resources: Resource[] }> {
     const token = randomUUID();
-    const free = { $or: [{ leaseUntil: null }, { leaseUntil: { $lt: wallNow } }] };
-    const candidates = await this.resources
-      .find({ nextDueAt: { $lte: dueBy }, ...free }, { _id: 1 })
-      .sort({ nextDueAt: 1 })
-      .limit(limit)
-      .lean<{ _id: string }[]>();
-    if (candidates.length === 0) return { token, resources: [], candidates: 0 };
-    const ids = candidates.map((c) => c._id);
     await retryBusy(() =>
       this.resources.updateMany(
-        { _id: { $in: ids }, nextDueAt: { $lte: dueBy }, ...free },
+        { _id: { $in: ids }, nextDueAt: { $lte: dueBy }, ...free(wallNow) },
         { $set: { leaseUntil: new Date(wallNow.getTime() + leaseMs), leaseToken: token } },
       ),
     );
     const docs = await this.resources.find({ _id: { $in: ids }, leaseToken: token }).lean<ResourceDoc[]>();
-    return { token, resources: docs.map((d) => plain(d)), candidates: candidates.length };
+    return { token, resources: docs.map((d) => plain(d)) };
   }
 
   /** Stores plans guarded by the rev they were computed from; returns the ids whose rev moved on. */
@@ -180,7 +183,7 @@ export class ResourceRepository {
   /**
    * Stores a pass's plans and releases its lease. Only resources still under this lease are written:
    * an event that changed one meanwhile voided the lease and stored its own plan. Resources that share
-   * a next instant (most do: the same local hour) are written together, so a batch costs a few writes.
+   * a next instant (most do: the same local hour) are written together, so a batch costs one bulk write.
    */
   async releaseClaimed(
     token: string,
@@ -194,14 +197,14 @@ export class ResourceRepository {
       group.ids.push(p.id);
       groups.set(key, group);
     }
-    for (const g of groups.values()) {
-      await retryBusy(() =>
-        this.resources.updateMany(
-          { _id: { $in: g.ids }, leaseToken: token },
-          { $set: { nextDueAt: g.nextDueAt, policyVersion: g.policyVersion, leaseUntil: null, leaseToken: null, updatedAt: now } },
-        ),
-      );
-    }
+    // One round trip for all groups. Repeating it after a busy database is harmless: a written resource no longer carries the token.
+    const ops: AnyBulkWriteOperation<ResourceDoc>[] = [...groups.values()].map((g) => ({
+      updateMany: {
+        filter: { _id: { $in: g.ids }, leaseToken: token },
+        update: { $set: { nextDueAt: g.nextDueAt, policyVersion: g.policyVersion, leaseUntil: null, leaseToken: null, updatedAt: now } },
+      },
+    }));
+    if (ops.length) await retryBusy(() => collectionOf(this.resources).bulkWrite(ops, { ordered: false }));
   }
 
   /** One page of an account's resources in id order, for re-planning them all. */

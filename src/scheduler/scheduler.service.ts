@@ -15,8 +15,8 @@ export interface PassStats {
 }
 
 /**
- * A scheduler pass: claim the resources whose next notice is due (in batches, with a lease, so several
- * instances share the work), plan each from its stored next-due instant to now, insert the notices
+ * A scheduler pass: read the resources whose next notice is due with one cursor, claim them in batches
+ * (with a lease, so several instances share the work), plan each from its stored next-due instant to now, insert the notices
  * (unordered; a dedupe key seen before is a no-op) and store each resource's next instant. The cost
  * follows the number of due resources: nothing else is read.
  */
@@ -45,15 +45,9 @@ export class SchedulerService {
     const started = performance.now();
     const now = this.clock.now();
     const stats: PassStats = { claimed: 0, produced: 0, batches: 0, durationMs: 0 };
-    for (;;) {
-      const { token, resources, candidates } = await this.resources.claimDue(
-        now,
-        this.wall.now(),
-        this.config.leaseMs,
-        this.config.scheduler.batchSize,
-      );
-      if (candidates === 0) break;
-      // Another instance leased this batch between our read and our claim: look again, the next read skips it.
+    for await (const ids of this.resources.dueIds(now, this.wall.now(), this.config.scheduler.batchSize)) {
+      const { token, resources } = await this.resources.claim(ids, now, this.wall.now(), this.config.leaseMs);
+      // Another instance leased this batch between our read and our claim: go on with the next one.
       if (resources.length === 0) continue;
       stats.batches++;
       stats.claimed += resources.length;
