@@ -204,6 +204,7 @@ export class DeliveryWorker {
 
     await this.limiters[lead.channel].take();
     if (
+      !sender.idempotent &&
       !(await this.deliveries.markInFlight(
         holding.map((h) => h.delivery.id),
         token,

@@ -6,6 +6,7 @@ import type { InboxRepository } from './inbox.repository';
 /** The in-site channel: a message in the member's inbox, keyed by the delivery id. */
 export class InboxSender implements ChannelSender {
   readonly channel = 'inbox' as const;
+  readonly idempotent = true;
 
   constructor(
     private readonly inbox: InboxRepository,

@@ -42,6 +42,12 @@ export interface FoundMessage {
 
 export interface ChannelSender {
   readonly channel: Channel;
+  /**
+   * A repeated send of one delivery changes nothing (the in-site inbox writes under the delivery id), so
+   * a send needs no in-flight mark: two workers sending it at once, or a send redone after a crash, are
+   * harmless.
+   */
+  readonly idempotent?: boolean;
   send(message: OutgoingMessage): Promise<SendResult>;
   /**
    * For providers that cannot drop a repeated send by our dedupe key: after an attempt was cut off
