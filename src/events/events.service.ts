@@ -80,12 +80,16 @@ export class EventsService {
       await Promise.all(misplaced.filter((m) => !m.duplicate).map((m) => this.events.forget(m.event.accountId, [m.event.id])));
 
       // Events from the old life of a resource whose records retention removed: stale, they bring nothing back.
+      const setAside = new Set(misplaced);
       const ofRemoved = accepted.filter(
-        (a) => !misplaced.includes(a) && isResourceEvent(a.event) && versionOf(a.event) <= (buried.get(a.event.resourceId) ?? -Infinity),
+        (a) => !setAside.has(a) && isResourceEvent(a.event) && versionOf(a.event) <= (buried.get(a.event.resourceId) ?? -Infinity),
       );
-      for (const a of ofRemoved) results[a.index] = { index: a.index, id: a.event.id, outcome: a.duplicate ? 'duplicate' : 'stale' };
+      for (const a of ofRemoved) {
+        results[a.index] = { index: a.index, id: a.event.id, outcome: a.duplicate ? 'duplicate' : 'stale' };
+        setAside.add(a);
+      }
 
-      const valid = accepted.filter((a) => !misplaced.includes(a) && !ofRemoved.includes(a));
+      const valid = accepted.filter((a) => !setAside.has(a));
       const outcomes = new Map<number, Outcome>();
       // Resources first: an account event in the same batch then re-plans them with their new state.
       await this.applier.applyToResources(
