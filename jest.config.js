@@ -10,4 +10,5 @@ module.exports = {
   globalTeardown: '<rootDir>/test/support/global-teardown.cjs',
   testTimeout: 60000,
   maxWorkers: 2,
+  reporters: ['default', ['<rootDir>/test/support/closing-line-reporter.cjs', { name: 'tests' }]],
 };

@@ -9,4 +9,5 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/'],
   testTimeout: 600000,
   maxWorkers: 1,
+  reporters: ['default', ['<rootDir>/test/support/closing-line-reporter.cjs', { name: 'faults' }]],
 };

@@ -54,11 +54,23 @@ export function runSchemathesis(options: {
       const exitCode = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
       resolve({
         exitCode,
-        summary: section(output, 'SUMMARY', null) || output.slice(-4000),
+        summary: withoutBanners(section(output, 'SUMMARY', null) || output.slice(-4000)),
         problems: section(output, 'FAILURES|ERRORS', 'WARNINGS|SUMMARY'),
       });
     });
   });
+}
+
+/**
+ * The summary without its `==== … ====` banner lines: the closing one ("2 warnings in 36s") reads like a
+ * pytest run of no tests to anything that scans the test output for a runner's closing line.
+ */
+function withoutBanners(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => !/^=+ .* =+$/.test(line.trim()))
+    .join('\n')
+    .trim();
 }
 
 /** The text from a `==== NAME ====` banner up to the next banner named by `until` (or the end). */
