@@ -6,6 +6,7 @@ import { SchedulerService } from '../src/scheduler/scheduler.service';
 import { startHerald } from './herald';
 import { plannerPhase } from './phases/planner';
 import { peakRss } from './stats';
+import { CommandStats } from './command-stats';
 
 /**
  * The process that does the measured work: the planner, or Herald itself. The orchestrator (run.ts) sends
@@ -13,6 +14,8 @@ import { peakRss } from './stats';
  * load generator and the data seeding stay outside it.
  */
 let app: NestExpressApplication | null = null;
+/** BENCH_COMMAND_STATS=1: each timed command prints the database commands it sent, with their count and time. */
+const commandStats = process.env.BENCH_COMMAND_STATS ? new CommandStats() : null;
 
 const herald = (): NestExpressApplication => {
   if (!app) throw new Error('Herald is not started');
@@ -20,24 +23,27 @@ const herald = (): NestExpressApplication => {
 };
 
 /** Runs `work` and reports its wall time and the peak resident set size of this process while it ran. */
-async function timed<T>(work: () => Promise<T>) {
+async function timed<T>(work: () => Promise<T>, label: string) {
+  commandStats?.reset();
   const t0 = performance.now();
   const { result, peakRssBytes } = await peakRss(work);
+  commandStats?.print(label, performance.now() - t0);
   return { result, ms: performance.now() - t0, peakRssBytes, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
 }
 
 const commands: Record<string, (args: any) => Promise<unknown>> = {
   planner: async (args) => plannerPhase(args),
   start: async (args: { uri: string; nowMs: number; env?: Record<string, string>; listen?: boolean }) => {
-    app = await startHerald(args.uri, args.nowMs, args.env);
+    app = await startHerald(commandStats ? commandStats.monitored(args.uri) : args.uri, args.nowMs, args.env);
+    commandStats?.attach(app);
     if (!args.listen) return {};
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address();
     return { port: typeof address === 'object' && address ? address.port : 0 };
   },
-  pass: () => timed(() => herald().get(SchedulerService).runPass()),
-  fanout: () => timed(() => herald().get(FanoutService).run()),
-  deliver: () => timed(() => herald().get(DeliveryWorker).run()),
+  pass: () => timed(() => herald().get(SchedulerService).runPass(), 'pass'),
+  fanout: () => timed(() => herald().get(FanoutService).run(), 'fanout'),
+  deliver: () => timed(() => herald().get(DeliveryWorker).run(), 'deliver'),
   memory: async () => ({ rssBytes: process.memoryUsage.rss(), maxRssBytes: process.resourceUsage().maxRSS * 1024 }),
   stop: async () => {
     await app?.close();

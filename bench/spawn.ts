@@ -25,7 +25,14 @@ export class Child {
 
   /** `nodeOptions`: e.g. --expose-gc for the planner's heap figures. */
   static start(nodeOptions: string[] = []): Child {
-    return new Child(fork(path.join(__dirname, 'child.js'), [], { execArgv: nodeOptions, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    // BENCH_CPU_PROF_DIR: every measuring process writes a V8 CPU profile there (open it in Chrome's DevTools).
+    const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROF_DIR)}`] : [];
+    return new Child(
+      fork(path.join(__dirname, 'child.js'), [], {
+        execArgv: [...nodeOptions, ...profile],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      }),
+    );
   }
 
   call<T>(cmd: string, args: unknown = {}): Promise<T> {

@@ -56,8 +56,9 @@ function ferretDbVersion() {
  * module archive lacks build/version/version.txt, without which the binary refuses to run.
  * So the pinned module is downloaded, copied, patched, given its version file and installed.
  *
- * scripts/ferretdb.patch fixes two faults of the SQLite backend that made every write cost
- * a full table scan and made large update batches hang (see docs/ferretdb-patch.md).
+ * scripts/ferretdb.patch fixes faults of the SQLite backend (full table scans on every write,
+ * hanging update batches, guarded updates that were not compare-and-set) and makes updates,
+ * filtered reads and iterators cheaper; docs/ferretdb-patch.md lists its points.
  */
 function ensureFerretDb() {
   if (ferretDbVersion() === FERRETDB_BUILD) return FERRETDB_BIN;
