@@ -43,16 +43,21 @@ export async function insertManyNew<T extends Document>(collection: Collection<T
  * near its due work (on MongoDB the index serves either; the cursor just streams).
  */
 export async function* idBatches(cursor: FindCursor<{ _id: string }>, size: number): AsyncGenerator<string[]> {
-  let ids: string[] = [];
+  for await (const docs of docBatches(cursor, size)) yield docs.map((d) => d._id);
+}
+
+/** The documents a cursor finds, `size` at a time; closes the cursor however the caller stops. */
+export async function* docBatches<T>(cursor: FindCursor<T>, size: number): AsyncGenerator<T[]> {
+  let docs: T[] = [];
   try {
     for await (const doc of cursor) {
-      ids.push(doc._id);
-      if (ids.length === size) {
-        yield ids;
-        ids = [];
+      docs.push(doc);
+      if (docs.length === size) {
+        yield docs;
+        docs = [];
       }
     }
-    if (ids.length) yield ids;
+    if (docs.length) yield docs;
   } finally {
     await cursor.close();
   }

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
-import { insertManyNew } from '../database/bulk';
+import { docBatches, insertManyNew } from '../database/bulk';
 import { WriteCoalescer, writeErrorsByIndex } from '../database/coalesce';
 import { collectionOf, plain, Plain } from '../database/plain';
 import type { Channel } from '../lifecycle/message-types';
@@ -31,28 +31,43 @@ export class DeliveryRepository {
   }
 
   /**
-   * Claims up to `limit` deliveries ready to go: pending, due in domain time, past any retry time and
-   * not leased (wall-clock time). Same three-step claim as the scheduler's.
+   * The deliveries ready to go (pending, due in domain time, past any retry time, not leased), oldest first,
+   * `size` at a time from one cursor: on the local FerretDB the filter is evaluated over the whole table, so
+   * a delivery round reads it once rather than once per batch. They are candidates: `claim` leases them.
    */
-  async claimReady(
-    domainNow: Date,
-    wallNow: Date,
-    leaseMs: number,
-    limit: number,
-  ): Promise<{ token: string; deliveries: Delivery[]; candidates: number }> {
+  async *readyBatches(domainNow: Date, wallNow: Date, size: number): AsyncGenerator<Delivery[]> {
+    const cursor = collectionOf(this.deliveries).find<DeliveryDoc>(readyFilter(domainNow, wallNow)).sort({ notBefore: 1 }).batchSize(size);
+    for await (const docs of docBatches(cursor, size)) yield docs.map((d) => plain(d));
+  }
+
+  /**
+   * Leases candidates from readyBatches under a new token, in one bulk write. A candidate is leased only if
+   * it is still ready and still has the attempt count, deferrals and in-flight mark it was read with: every
+   * write that leaves a delivery ready (a finish that schedules a retry, an in-flight mark) changes one of
+   * them, so what was read is what was leased, and the documents need no second read. When fewer were leased
+   * than offered (another worker took some, or they changed since the read), the leased ones are read back.
+   */
+  async claim(candidates: Delivery[], domainNow: Date, wallNow: Date, leaseMs: number): Promise<{ token: string; deliveries: Delivery[] }> {
     const token = randomUUID();
+    if (candidates.length === 0) return { token, deliveries: [] };
+    const leaseUntil = new Date(wallNow.getTime() + leaseMs);
     const ready = readyFilter(domainNow, wallNow);
-    const candidates = await this.deliveries.find(ready, { _id: 1 }).sort({ notBefore: 1 }).limit(limit).lean<{ _id: string }[]>();
-    if (candidates.length === 0) return { token, deliveries: [], candidates: 0 };
-    const ids = candidates.map((c) => c._id);
-    await retryBusy(() =>
-      this.deliveries.updateMany(
-        { _id: { $in: ids }, ...ready },
-        { $set: { leaseUntil: new Date(wallNow.getTime() + leaseMs), leaseToken: token } },
-      ),
-    );
-    const docs = await this.deliveries.find({ _id: { $in: ids }, leaseToken: token }).lean<DeliveryDoc[]>();
-    return { token, deliveries: docs.map((d) => plain(d)), candidates: candidates.length };
+    const groups = new Map<string, { guard: Record<string, unknown>; ids: string[] }>();
+    for (const d of candidates) {
+      const guard = { attemptCount: d.attemptCount ?? null, deferrals: d.deferrals ?? null, inFlightSince: d.inFlightSince ?? null };
+      const key = `${guard.attemptCount}|${guard.deferrals}|${guard.inFlightSince?.getTime() ?? ''}`;
+      const group = groups.get(key) ?? { guard, ids: [] as string[] };
+      group.ids.push(d.id);
+      groups.set(key, group);
+    }
+    const ops: DeliveryBulkOp[] = [...groups.values()].map(({ guard, ids }) => ({
+      updateMany: { filter: { _id: { $in: ids }, ...ready, ...guard }, update: { $set: { leaseUntil, leaseToken: token } } },
+    }));
+    const res = await retryBusy(() => this.deliveries.bulkWrite(ops, { ordered: false }));
+    if (res.matchedCount === candidates.length)
+      return { token, deliveries: candidates.map((d) => ({ ...d, leaseUntil, leaseToken: token })) };
+    const docs = await this.deliveries.find({ _id: { $in: candidates.map((d) => d.id) }, leaseToken: token }).lean<DeliveryDoc[]>();
+    return { token, deliveries: docs.map((d) => plain(d)) };
   }
 
   /** Adds to a claim the other ready deliveries of the same digests, so each digest goes out as one message. */

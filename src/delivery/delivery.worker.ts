@@ -15,6 +15,7 @@ import type { ChannelSender, OutgoingMessage, RenderedMessage, SendResult } from
 import { Delivery, DeliveryRepository } from './delivery.repository';
 import type { Attempt } from './delivery.schema';
 import { inPool } from '../common/pool';
+import { ALL_ACCOUNTS } from '../database/plain';
 import { RateLimiter } from './rate-limiter';
 import { backoffMs, MAX_DEFERRALS } from './retry-policy';
 import { stillHolds } from './still-holds';
@@ -60,55 +61,74 @@ export class DeliveryWorker {
     this.scrub = lineScrubber(config);
   }
 
-  /** Sends everything ready now, batch after batch. */
+  /**
+   * Sends everything ready now, batch after batch from one read of the ready deliveries, and reads again
+   * until a read finds none (what became ready meanwhile, or what another worker took first and released).
+   */
   async run(): Promise<WorkStats> {
     const stats: WorkStats = { claimed: 0, sent: 0, retried: 0, failed: 0, cancelled: 0 };
     for (;;) {
       const domainNow = this.clock.now();
-      const { token, deliveries, candidates } = await this.deliveries.claimReady(
-        domainNow,
-        this.wall.now(),
-        this.config.leaseMs,
-        this.config.delivery.batchSize,
-      );
-      if (candidates === 0) return stats;
-      // Another worker leased this batch between our read and our claim: look again, the next read skips it.
-      if (deliveries.length === 0) continue;
-      const digestKeys = [...new Set(deliveries.map((d) => d.digestKey).filter((k): k is string => k !== null))];
-      const siblings = await this.deliveries.claimDigestSiblings(digestKeys, token, domainNow, this.wall.now(), this.config.leaseMs);
-      const all = new Map([...deliveries, ...siblings].map((d) => [d.id, d]));
-      stats.claimed += all.size;
-      const groups = new Map<string, Delivery[]>();
-      for (const d of all.values()) {
-        const key = d.digestKey ?? d.id;
-        groups.set(key, [...(groups.get(key) ?? []), d]);
+      let seen = 0;
+      for await (const candidates of this.deliveries.readyBatches(domainNow, this.wall.now(), this.config.delivery.batchSize)) {
+        seen += candidates.length;
+        const { token, deliveries } = await this.deliveries.claim(candidates, domainNow, this.wall.now(), this.config.leaseMs);
+        // Another worker leased these between our read and our claim: the next batch, or the next read.
+        if (deliveries.length > 0) await this.sendBatch(deliveries, token, domainNow, stats);
       }
-      const context = await this.loadContext([...all.values()]);
-      await inPool([...groups.values()], this.config.delivery.concurrency, async (group) => {
-        const outcomes = await this.deliver(group, token, context).catch((err) => {
-          this.logger.error(
-            { err, deliveryIds: group.map((d) => d.id) },
-            'delivery failed unexpectedly; it will be retried when its lease lapses',
-          );
-          return [];
-        });
-        for (const o of outcomes) stats[o]++;
-      });
+      if (seen === 0) return stats;
     }
+  }
+
+  /**
+   * Sends one claimed batch (with the other ready deliveries of its digests). Each channel's messages go out
+   * with that channel's own concurrency: a slow provider does not hold up the others, and in-site messages,
+   * local writes that reach the database in bulk, go all at once.
+   */
+  private async sendBatch(deliveries: Delivery[], token: string, domainNow: Date, stats: WorkStats): Promise<void> {
+    const digestKeys = [...new Set(deliveries.map((d) => d.digestKey).filter((k): k is string => k !== null))];
+    const siblings = await this.deliveries.claimDigestSiblings(digestKeys, token, domainNow, this.wall.now(), this.config.leaseMs);
+    const all = new Map([...deliveries, ...siblings].map((d) => [d.id, d]));
+    stats.claimed += all.size;
+    const groups = new Map<string, Delivery[]>();
+    for (const d of all.values()) {
+      const key = d.digestKey ?? d.id;
+      const group = groups.get(key);
+      if (group) group.push(d);
+      else groups.set(key, [d]);
+    }
+    const byChannel = new Map<Channel, Delivery[][]>();
+    for (const group of groups.values()) {
+      const list = byChannel.get(group[0].channel);
+      if (list) list.push(group);
+      else byChannel.set(group[0].channel, [group]);
+    }
+    const context = await this.loadContext([...all.values()]);
+    await Promise.all(
+      [...byChannel].map(([channel, channelGroups]) =>
+        inPool(channelGroups, this.channels.get(channel)?.concurrency ?? this.config.delivery.concurrency, async (group) => {
+          const outcomes = await this.deliver(group, token, context).catch((err) => {
+            this.logger.error(
+              { err, deliveryIds: group.map((d) => d.id) },
+              'delivery failed unexpectedly; it will be retried when its lease lapses',
+            );
+            return [];
+          });
+          for (const o of outcomes) stats[o]++;
+        }),
+      ),
+    );
   }
 
   private async loadContext(batch: Delivery[]) {
     const accountIds = [...new Set(batch.map((d) => d.accountId))];
+    // One read per kind for the whole batch; a resource counts only for a notice of its own account (see deliver).
     const [notices, resources, accounts] = await Promise.all([
       this.notices.getMany(accountIds, [...new Set(batch.flatMap((d) => d.noticeIds))]),
-      Promise.all(
-        accountIds.map((a) =>
-          this.resources.loadMany(a, [...new Set(batch.filter((d) => d.accountId === a).flatMap((d) => d.resourceIds))]),
-        ),
-      ),
+      this.resources.loadMany(ALL_ACCOUNTS, [...new Set(batch.flatMap((d) => d.resourceIds))]),
       this.accounts.getMany(accountIds),
     ]);
-    return { notices, resources: new Map(resources.flatMap((m) => [...m])), accounts: new Map(accounts.map((a) => [a.id, a])) };
+    return { notices, resources, accounts: new Map(accounts.map((a) => [a.id, a])) };
   }
 
   /** Sends one message for a delivery, or for the deliveries of one digest; returns each delivery's outcome. */
@@ -124,7 +144,8 @@ export class DeliveryWorker {
     const holding: { delivery: Delivery; notice: Notice }[] = [];
     for (const d of group) {
       const notice = ctx.notices.get(d.noticeIds[0]);
-      const resource = notice?.resourceId ? ctx.resources.get(notice.resourceId) : undefined;
+      const found = notice?.resourceId ? ctx.resources.get(notice.resourceId) : undefined;
+      const resource = found?.accountId === notice?.accountId ? found : undefined;
       const verdict = notice
         ? stillHolds(notice, resource ? resourceStateOf(resource) : null, account)
         : { holds: false as const, why: 'notice not found' };

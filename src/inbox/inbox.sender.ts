@@ -7,6 +7,8 @@ import type { InboxRepository } from './inbox.repository';
 export class InboxSender implements ChannelSender {
   readonly channel = 'inbox' as const;
   readonly idempotent = true;
+  /** A send is a local write, gathered with the others into one bulk insert: a whole batch can go at once. */
+  readonly concurrency = 1_000;
 
   constructor(
     private readonly inbox: InboxRepository,

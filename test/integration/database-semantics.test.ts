@@ -92,15 +92,19 @@ describe('database semantics Herald relies on', () => {
       { _id: 'x', n: 1 },
       { _id: 'y', n: 1 },
     ]);
-    const attempt = docs.bulkWrite(
-      [
-        { updateOne: { filter: { _id: 'x' }, update: { $inc: { n: 1 } } } },
-        // $inc on a string field is an error on every server.
-        { updateOne: { filter: { _id: 'y' }, update: { $set: { tag: 't' } } } },
-        { updateOne: { filter: { _id: 'y' }, update: { $inc: { tag: 1 } } } },
-      ],
-      { ordered: true },
-    );
+    // Untyped: the typed collection would not let a test $inc a string field.
+    const attempt = client
+      .db()
+      .collection<{ _id: string }>('docs')
+      .bulkWrite(
+        [
+          { updateOne: { filter: { _id: 'x' }, update: { $inc: { n: 1 } } } },
+          // $inc on a string field is an error on every server.
+          { updateOne: { filter: { _id: 'y' }, update: { $set: { tag: 't' } } } },
+          { updateOne: { filter: { _id: 'y' }, update: { $inc: { tag: 1 } } } },
+        ],
+        { ordered: true },
+      );
     await expect(attempt).rejects.toThrow();
     expect(await docs.findOne({ _id: 'x' })).toEqual({ _id: 'x', n: 2 });
     expect(await docs.findOne({ _id: 'y' })).toEqual({ _id: 'y', n: 1, tag: 't' });

@@ -48,6 +48,8 @@ export interface ChannelSender {
    * harmless.
    */
   readonly idempotent?: boolean;
+  /** How many sends of this channel may be under way at once in one worker; DELIVERY_CONCURRENCY if unset. */
+  readonly concurrency?: number;
   send(message: OutgoingMessage): Promise<SendResult>;
   /**
    * For providers that cannot drop a repeated send by our dedupe key: after an attempt was cut off
