@@ -117,9 +117,10 @@ describe('crash safety', () => {
       DELIVERY_BATCH_SIZE: '200',
       DELIVERY_BACKOFF_BASE_MS: '200',
       DELIVERY_MAX_ATTEMPTS: '20',
-      RATE_LIMIT_EMAIL_PER_SEC: '1000',
-      RATE_LIMIT_SMS_PER_SEC: '1000',
-      RATE_LIMIT_WECHAT_PER_SEC: '1000',
+      // Slow enough (about 25 s for the backlog) that ten kills and restarts all land mid-work.
+      RATE_LIMIT_EMAIL_PER_SEC: '25',
+      RATE_LIMIT_SMS_PER_SEC: '25',
+      RATE_LIMIT_WECHAT_PER_SEC: '25',
     };
     const steady = await startHerald('worker-a', env);
     processes.push(steady);
@@ -127,9 +128,17 @@ describe('crash safety', () => {
     processes.push(victim);
 
     const pendingAtKill: number[] = [];
+    const pending = () => deliveries().countDocuments({ status: 'pending' });
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const backlog = await pending();
     for (let k = 0; k < KILLS; k++) {
-      await new Promise((r) => setTimeout(r, 1_000 + Math.random() * 2_500));
-      pendingAtKill.push(await deliveries().countDocuments({ status: 'pending' }));
+      // The kills follow the backlog, however fast it goes: the k-th lands once about (k + 1) / (KILLS + 2) of
+      // it is sent, at a random moment at least 0.3 s after the last restart, and within 5 s in any case.
+      const target = backlog * (1 - (k + 1) / (KILLS + 2));
+      const until = Date.now() + 5_000;
+      await sleep(300 + Math.random() * 500);
+      while (Date.now() < until && (await pending()) > target) await sleep(50);
+      pendingAtKill.push(await pending());
       await victim.kill('SIGKILL');
       victim = await startHerald(`worker-b-${k + 1}`, env);
       processes.push(victim);

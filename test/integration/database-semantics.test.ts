@@ -138,9 +138,16 @@ describe('database semantics Herald relies on', () => {
     }
   });
 
-  it('finds by string, $in, and date comparisons whatever shape the field has, arrays included', async () => {
+  it.each([
+    ['without indexes', false],
+    ['with an index on each field', true],
+  ])('finds by string, $in, and date comparisons whatever shape the field has, arrays included (%s)', async (_label, indexed) => {
     const t = (day: number) => new Date(Date.UTC(2026, 10, day));
     const mixed = client.db().collection<Record<string, unknown> & { _id: string }>('mixed');
+    if (indexed) {
+      await mixed.createIndex({ status: 1 });
+      await mixed.createIndex({ at: -1 });
+    }
     await mixed.insertMany([
       { _id: 's', status: 'pending', at: t(1) },
       { _id: 'arr', status: ['sent', 'pending'], at: [t(30), t(2)] },
@@ -149,6 +156,8 @@ describe('database semantics Herald relies on', () => {
       { _id: 'null', status: null, at: null },
       { _id: 'number', status: 7, at: t(1).getTime() },
       { _id: 'nested', status: { state: 'pending' }, at: { d: t(1) } },
+      { _id: 'bracket', status: '[pending]', at: '[2026]' },
+      { _id: 'text', status: 'pending ', at: 'soon' },
     ]);
     const ids = async (filter: Record<string, unknown>) =>
       (await mixed.find(filter, { projection: { _id: 1 } }).toArray()).map((d) => d._id).sort();
