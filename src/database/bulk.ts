@@ -37,16 +37,12 @@ export async function insertManyNew<T extends Document>(collection: Collection<T
 }
 
 /**
- * Hands out the `_id`s a cursor finds, `size` at a time, and closes the cursor however the caller stops.
- * Claim loops read their candidates once this way: on the local FerretDB a filter on any field but `_id`
- * scans the whole collection, so one read per pass instead of one per batch is what keeps a pass's cost
- * near its due work (on MongoDB the index serves either; the cursor just streams).
+ * Hands out the documents a cursor finds, `size` at a time, and closes the cursor however the caller stops.
+ * Claim loops read their candidates once this way: on the local FerretDB a filter that no single-field index
+ * serves scans the whole collection, so one read per pass instead of one per batch is what keeps a pass's
+ * cost near its due work (on MongoDB the index serves either; the cursor just streams). The documents are
+ * whole, so a claim that leases them unchanged needs no second read.
  */
-export async function* idBatches(cursor: FindCursor<{ _id: string }>, size: number): AsyncGenerator<string[]> {
-  for await (const docs of docBatches(cursor, size)) yield docs.map((d) => d._id);
-}
-
-/** The documents a cursor finds, `size` at a time; closes the cursor however the caller stops. */
 export async function* docBatches<T>(cursor: FindCursor<T>, size: number): AsyncGenerator<T[]> {
   let docs: T[] = [];
   try {

@@ -36,8 +36,8 @@ export class FanoutService {
   /** Fans out every pending notice; returns how many notices it handled. */
   async run(): Promise<number> {
     let handled = 0;
-    for await (const ids of this.notices.pendingIds(this.wall.now(), this.config.delivery.batchSize)) {
-      const { token, notices } = await this.notices.claim(ids, this.wall.now(), this.config.leaseMs);
+    for await (const candidates of this.notices.pendingBatches(this.wall.now(), this.config.delivery.batchSize)) {
+      const { token, notices } = await this.notices.claim(candidates, this.wall.now(), this.config.leaseMs);
       // Another instance leased this batch since the read: go on with the next one.
       if (notices.length === 0) continue;
       await this.fanOut(notices);

@@ -2,9 +2,8 @@ import { retryBusy } from '../database/retry';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectModel } from '@nestjs/mongoose';
-import type { FindCursor } from 'mongodb';
 import type { Model } from 'mongoose';
-import { idBatches, insertManyNew } from '../database/bulk';
+import { docBatches, insertManyNew } from '../database/bulk';
 import { collectionOf, plain, Plain } from '../database/plain';
 import { NOTICE, NoticeDoc } from './notice.schema';
 
@@ -33,26 +32,34 @@ export class NoticeRepository {
   }
 
   /**
-   * The ids of notices waiting for fan-out and not leased, `batchSize` at a time, from one cursor per run
-   * (see idBatches). Not sorted: the fan-out index yields them oldest first on MongoDB, and on the local
-   * FerretDB a sort would hold every pending notice in memory before the first batch.
+   * The notices waiting for fan-out and not leased, `batchSize` at a time, from one cursor per run (see
+   * docBatches). Not sorted: the fan-out index yields them oldest first on MongoDB, and on the local FerretDB
+   * a sort would hold every pending notice in memory before the first batch. They are candidates: `claim`
+   * leases them.
    */
-  pendingIds(wallNow: Date, batchSize: number): AsyncGenerator<string[]> {
-    const cursor = collectionOf(this.notices).find(pendingFree(wallNow), { projection: { _id: 1 }, batchSize }) as FindCursor<{
-      _id: string;
-    }>;
-    return idBatches(cursor, batchSize);
+  async *pendingBatches(wallNow: Date, batchSize: number): AsyncGenerator<Notice[]> {
+    const cursor = collectionOf(this.notices).find<NoticeDoc>(pendingFree(wallNow), { batchSize });
+    for await (const docs of docBatches(cursor, batchSize)) yield docs.map((d) => plain(d));
   }
 
-  /** Leases those of `ids` still pending and free (wall-clock lease); returns those that carry the new token. */
-  async claim(ids: string[], wallNow: Date, leaseMs: number): Promise<{ token: string; notices: Notice[] }> {
+  /**
+   * Leases candidates from pendingBatches still pending and free (wall-clock lease) under a new token. A
+   * notice never changes but for its fan-out state, which the filter checks, so when all were leased they are
+   * returned as read; otherwise (another instance took some) the ones that carry the token are read back.
+   */
+  async claim(candidates: Notice[], wallNow: Date, leaseMs: number): Promise<{ token: string; notices: Notice[] }> {
     const token = randomUUID();
-    await retryBusy(() =>
+    if (candidates.length === 0) return { token, notices: [] };
+    const ids = candidates.map((n) => n.id);
+    const leaseUntil = new Date(wallNow.getTime() + leaseMs);
+    const res = await retryBusy(() =>
       this.notices.updateMany(
         { _id: { $in: ids }, ...pendingFree(wallNow) },
-        { $set: { 'fanout.leaseUntil': new Date(wallNow.getTime() + leaseMs), 'fanout.leaseToken': token } },
+        { $set: { 'fanout.leaseUntil': leaseUntil, 'fanout.leaseToken': token } },
       ),
     );
+    if (res.matchedCount === candidates.length)
+      return { token, notices: candidates.map((n) => ({ ...n, fanout: { ...n.fanout, leaseUntil, leaseToken: token } })) };
     const docs = await this.notices.find({ _id: { $in: ids }, 'fanout.leaseToken': token }).lean<NoticeDoc[]>();
     return { token, notices: docs.map((d) => plain(d)) };
   }

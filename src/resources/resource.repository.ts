@@ -2,11 +2,11 @@ import { retryBusy } from '../database/retry';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectModel } from '@nestjs/mongoose';
-import type { AnyBulkWriteOperation, FindCursor } from 'mongodb';
+import type { AnyBulkWriteOperation } from 'mongodb';
 import type { Model } from 'mongoose';
 import type { VersionedResource } from '../events/apply-event';
 import type { ResourceStatus } from '../lifecycle/lifecycle.types';
-import { bulkMisses, idBatches } from '../database/bulk';
+import { bulkMisses, docBatches } from '../database/bulk';
 import { AccountScope, collectionOf, plain, Plain, scopeFilter } from '../database/plain';
 import { RESOURCE, ResourceDoc } from './resource.schema';
 
@@ -136,32 +136,42 @@ export class ResourceRepository {
   }
 
   /**
-   * The ids of the resources due by `dueBy` and not leased, `batchSize` at a time, from one cursor per pass
-   * (on MongoDB the nextDueAt index serves it). Not sorted: a pass claims every due resource whatever the
-   * order, and on the local FerretDB a sort would hold all due documents in memory before the first batch.
+   * The resources due by `dueBy` and not leased, `batchSize` at a time, from one cursor per pass (on MongoDB
+   * the nextDueAt index serves it). Not sorted: a pass claims every due resource whatever the order, and on
+   * the local FerretDB a sort would hold all due documents in memory before the first batch. They are
+   * candidates: `claim` leases them.
    */
-  dueIds(dueBy: Date, wallNow: Date, batchSize: number): AsyncGenerator<string[]> {
-    const cursor = collectionOf(this.resources).find(
-      { nextDueAt: { $lte: dueBy }, ...free(wallNow) },
-      { projection: { _id: 1 }, batchSize },
-    ) as FindCursor<{ _id: string }>;
-    return idBatches(cursor, batchSize);
+  async *dueBatches(dueBy: Date, wallNow: Date, batchSize: number): AsyncGenerator<Resource[]> {
+    const cursor = collectionOf(this.resources).find<ResourceDoc>({ nextDueAt: { $lte: dueBy }, ...free(wallNow) }, { batchSize });
+    for await (const docs of docBatches(cursor, batchSize)) yield docs.map((d) => plain(d));
   }
 
   /**
-   * Leases those of `ids` still due by `dueBy` and free for `leaseMs` of wall-clock time with one updateMany
-   * under a fresh token; the ones that carry the token afterwards are ours (another instance may have leased
-   * some since they were read).
+   * Leases candidates from dueBatches still due by `dueBy` and free, under a fresh token, in one bulk write:
+   * each only at the `rev` it was read at (every change of a resource moves its rev on), so the documents as
+   * read are the ones leased and need no second read. When fewer were leased than offered (another instance
+   * took some, or an event changed them), the ones that carry the token are read back.
    */
-  async claim(ids: string[], dueBy: Date, wallNow: Date, leaseMs: number): Promise<{ token: string; resources: Resource[] }> {
+  async claim(candidates: Resource[], dueBy: Date, wallNow: Date, leaseMs: number): Promise<{ token: string; resources: Resource[] }> {
     const token = randomUUID();
-    await retryBusy(() =>
-      this.resources.updateMany(
-        { _id: { $in: ids }, nextDueAt: { $lte: dueBy }, ...free(wallNow) },
-        { $set: { leaseUntil: new Date(wallNow.getTime() + leaseMs), leaseToken: token } },
-      ),
-    );
-    const docs = await this.resources.find({ _id: { $in: ids }, leaseToken: token }).lean<ResourceDoc[]>();
+    if (candidates.length === 0) return { token, resources: [] };
+    const leaseUntil = new Date(wallNow.getTime() + leaseMs);
+    const byRev = new Map<number, string[]>();
+    for (const r of candidates) {
+      const ids = byRev.get(r.rev);
+      if (ids) ids.push(r.id);
+      else byRev.set(r.rev, [r.id]);
+    }
+    const ops: AnyBulkWriteOperation<ResourceDoc>[] = [...byRev].map(([rev, ids]) => ({
+      updateMany: {
+        filter: { _id: { $in: ids }, rev, nextDueAt: { $lte: dueBy }, ...free(wallNow) },
+        update: { $set: { leaseUntil, leaseToken: token } },
+      },
+    }));
+    const res = await retryBusy(() => collectionOf(this.resources).bulkWrite(ops, { ordered: false }));
+    if (res.matchedCount === candidates.length)
+      return { token, resources: candidates.map((r) => ({ ...r, leaseUntil, leaseToken: token })) };
+    const docs = await this.resources.find({ _id: { $in: candidates.map((r) => r.id) }, leaseToken: token }).lean<ResourceDoc[]>();
     return { token, resources: docs.map((d) => plain(d)) };
   }
 

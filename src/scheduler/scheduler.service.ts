@@ -45,8 +45,8 @@ export class SchedulerService {
     const started = performance.now();
     const now = this.clock.now();
     const stats: PassStats = { claimed: 0, produced: 0, batches: 0, durationMs: 0 };
-    for await (const ids of this.resources.dueIds(now, this.wall.now(), this.config.scheduler.batchSize)) {
-      const { token, resources } = await this.resources.claim(ids, now, this.wall.now(), this.config.leaseMs);
+    for await (const candidates of this.resources.dueBatches(now, this.wall.now(), this.config.scheduler.batchSize)) {
+      const { token, resources } = await this.resources.claim(candidates, now, this.wall.now(), this.config.leaseMs);
       // Another instance leased this batch between our read and our claim: go on with the next one.
       if (resources.length === 0) continue;
       stats.batches++;
