@@ -1,6 +1,6 @@
 import { retryBusy } from './retry';
-import type { AnyBulkWriteOperation, Collection, Document, FindCursor } from 'mongodb';
-import { isDuplicateKey } from './plain';
+import type { AnyBulkWriteOperation, Collection, Document, Filter, FindCursor } from 'mongodb';
+import { isDuplicateKey, plain, Plain } from './plain';
 
 /**
  * Runs an unordered bulk write of guarded updates and inserts and returns how many operations did
@@ -57,4 +57,41 @@ export async function* docBatches<T>(cursor: FindCursor<T>, size: number): Async
   } finally {
     await cursor.close();
   }
+}
+
+/**
+ * Leases documents a cursor read (see docBatches) in one bulk write: those still matching `filter` and still
+ * holding what `guard` read from each (the fields that every change of such a document moves on) get `set`,
+ * which carries the lease token. When all were leased, what was read is what was leased, so the candidates
+ * come back as `leased` makes them, with no second read; otherwise (another instance took some, or they
+ * changed) the documents whose `tokenField` holds `token` are read back.
+ */
+export async function leaseAsRead<D extends { _id: string }>(
+  collection: Collection<D>,
+  candidates: Plain<D>[],
+  lease: {
+    filter: Document;
+    guard?: (candidate: Plain<D>) => Document;
+    set: Document;
+    tokenField: string;
+    token: string;
+    leased: (candidate: Plain<D>) => Plain<D>;
+  },
+): Promise<Plain<D>[]> {
+  if (candidates.length === 0) return [];
+  const groups = new Map<string, { guard: Document; ids: string[] }>();
+  for (const c of candidates) {
+    const guard = lease.guard?.(c) ?? {};
+    const key = JSON.stringify(guard);
+    const group = groups.get(key);
+    if (group) group.ids.push(c.id);
+    else groups.set(key, { guard, ids: [c.id] });
+  }
+  const ops = [...groups.values()].map(({ guard, ids }) => ({
+    updateMany: { filter: { _id: { $in: ids }, ...lease.filter, ...guard }, update: { $set: lease.set } },
+  })) as AnyBulkWriteOperation<D>[];
+  const res = await retryBusy(() => collection.bulkWrite(ops, { ordered: false }));
+  if (res.matchedCount === candidates.length) return candidates.map(lease.leased);
+  const docs = await collection.find({ _id: { $in: candidates.map((c) => c.id) }, [lease.tokenField]: lease.token } as Filter<D>).toArray();
+  return docs.map((d) => plain(d as D));
 }

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { randomUUID } from 'node:crypto';
 import type { Model } from 'mongoose';
-import { docBatches, insertManyNew } from '../database/bulk';
+import { docBatches, insertManyNew, leaseAsRead } from '../database/bulk';
 import { WriteCoalescer, writeErrorsByIndex } from '../database/coalesce';
 import { collectionOf, plain, Plain } from '../database/plain';
 import type { Channel } from '../lifecycle/message-types';
@@ -49,25 +49,16 @@ export class DeliveryRepository {
    */
   async claim(candidates: Delivery[], domainNow: Date, wallNow: Date, leaseMs: number): Promise<{ token: string; deliveries: Delivery[] }> {
     const token = randomUUID();
-    if (candidates.length === 0) return { token, deliveries: [] };
     const leaseUntil = new Date(wallNow.getTime() + leaseMs);
-    const ready = readyFilter(domainNow, wallNow);
-    const groups = new Map<string, { guard: Record<string, unknown>; ids: string[] }>();
-    for (const d of candidates) {
-      const guard = { attemptCount: d.attemptCount ?? null, deferrals: d.deferrals ?? null, inFlightSince: d.inFlightSince ?? null };
-      const key = `${guard.attemptCount}|${guard.deferrals}|${guard.inFlightSince?.getTime() ?? ''}`;
-      const group = groups.get(key) ?? { guard, ids: [] as string[] };
-      group.ids.push(d.id);
-      groups.set(key, group);
-    }
-    const ops: DeliveryBulkOp[] = [...groups.values()].map(({ guard, ids }) => ({
-      updateMany: { filter: { _id: { $in: ids }, ...ready, ...guard }, update: { $set: { leaseUntil, leaseToken: token } } },
-    }));
-    const res = await retryBusy(() => this.deliveries.bulkWrite(ops, { ordered: false }));
-    if (res.matchedCount === candidates.length)
-      return { token, deliveries: candidates.map((d) => ({ ...d, leaseUntil, leaseToken: token })) };
-    const docs = await this.deliveries.find({ _id: { $in: candidates.map((d) => d.id) }, leaseToken: token }).lean<DeliveryDoc[]>();
-    return { token, deliveries: docs.map((d) => plain(d)) };
+    const deliveries = await leaseAsRead(collectionOf(this.deliveries), candidates, {
+      filter: readyFilter(domainNow, wallNow),
+      guard: (d) => ({ attemptCount: d.attemptCount ?? null, deferrals: d.deferrals ?? null, inFlightSince: d.inFlightSince ?? null }),
+      set: { leaseUntil, leaseToken: token },
+      tokenField: 'leaseToken',
+      token,
+      leased: (d) => ({ ...d, leaseUntil, leaseToken: token }),
+    });
+    return { token, deliveries };
   }
 
   /** Adds to a claim the other ready deliveries of the same digests, so each digest goes out as one message. */

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { docBatches, insertManyNew } from '../database/bulk';
+import { docBatches, insertManyNew, leaseAsRead } from '../database/bulk';
 import { collectionOf, plain, Plain } from '../database/plain';
 import { NOTICE, NoticeDoc } from './notice.schema';
 
@@ -49,19 +49,15 @@ export class NoticeRepository {
    */
   async claim(candidates: Notice[], wallNow: Date, leaseMs: number): Promise<{ token: string; notices: Notice[] }> {
     const token = randomUUID();
-    if (candidates.length === 0) return { token, notices: [] };
-    const ids = candidates.map((n) => n.id);
     const leaseUntil = new Date(wallNow.getTime() + leaseMs);
-    const res = await retryBusy(() =>
-      this.notices.updateMany(
-        { _id: { $in: ids }, ...pendingFree(wallNow) },
-        { $set: { 'fanout.leaseUntil': leaseUntil, 'fanout.leaseToken': token } },
-      ),
-    );
-    if (res.matchedCount === candidates.length)
-      return { token, notices: candidates.map((n) => ({ ...n, fanout: { ...n.fanout, leaseUntil, leaseToken: token } })) };
-    const docs = await this.notices.find({ _id: { $in: ids }, 'fanout.leaseToken': token }).lean<NoticeDoc[]>();
-    return { token, notices: docs.map((d) => plain(d)) };
+    const notices = await leaseAsRead(collectionOf(this.notices), candidates, {
+      filter: pendingFree(wallNow),
+      set: { 'fanout.leaseUntil': leaseUntil, 'fanout.leaseToken': token },
+      tokenField: 'fanout.leaseToken',
+      token,
+      leased: (n) => ({ ...n, fanout: { ...n.fanout, leaseUntil, leaseToken: token } }),
+    });
+    return { token, notices };
   }
 
   async markFannedOut(ids: string[], token: string): Promise<void> {

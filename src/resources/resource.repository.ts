@@ -6,7 +6,7 @@ import type { AnyBulkWriteOperation } from 'mongodb';
 import type { Model } from 'mongoose';
 import type { VersionedResource } from '../events/apply-event';
 import type { ResourceStatus } from '../lifecycle/lifecycle.types';
-import { bulkMisses, docBatches } from '../database/bulk';
+import { bulkMisses, docBatches, leaseAsRead } from '../database/bulk';
 import { AccountScope, collectionOf, plain, Plain, scopeFilter } from '../database/plain';
 import { RESOURCE, ResourceDoc } from './resource.schema';
 
@@ -154,25 +154,16 @@ export class ResourceRepository {
    */
   async claim(candidates: Resource[], dueBy: Date, wallNow: Date, leaseMs: number): Promise<{ token: string; resources: Resource[] }> {
     const token = randomUUID();
-    if (candidates.length === 0) return { token, resources: [] };
     const leaseUntil = new Date(wallNow.getTime() + leaseMs);
-    const byRev = new Map<number, string[]>();
-    for (const r of candidates) {
-      const ids = byRev.get(r.rev);
-      if (ids) ids.push(r.id);
-      else byRev.set(r.rev, [r.id]);
-    }
-    const ops: AnyBulkWriteOperation<ResourceDoc>[] = [...byRev].map(([rev, ids]) => ({
-      updateMany: {
-        filter: { _id: { $in: ids }, rev, nextDueAt: { $lte: dueBy }, ...free(wallNow) },
-        update: { $set: { leaseUntil, leaseToken: token } },
-      },
-    }));
-    const res = await retryBusy(() => collectionOf(this.resources).bulkWrite(ops, { ordered: false }));
-    if (res.matchedCount === candidates.length)
-      return { token, resources: candidates.map((r) => ({ ...r, leaseUntil, leaseToken: token })) };
-    const docs = await this.resources.find({ _id: { $in: candidates.map((r) => r.id) }, leaseToken: token }).lean<ResourceDoc[]>();
-    return { token, resources: docs.map((d) => plain(d)) };
+    const resources = await leaseAsRead(collectionOf(this.resources), candidates, {
+      filter: { nextDueAt: { $lte: dueBy }, ...free(wallNow) },
+      guard: (r) => ({ rev: r.rev }),
+      set: { leaseUntil, leaseToken: token },
+      tokenField: 'leaseToken',
+      token,
+      leased: (r) => ({ ...r, leaseUntil, leaseToken: token }),
+    });
+    return { token, resources };
   }
 
   /** Stores plans guarded by the rev they were computed from; returns the ids whose rev moved on. */
