@@ -41,20 +41,33 @@ export async function insertManyNew<T extends Document>(collection: Collection<T
  * Claim loops read their candidates once this way: on the local FerretDB a filter that no single-field index
  * serves scans the whole collection, so one read per pass instead of one per batch is what keeps a pass's
  * cost near its due work (on MongoDB the index serves either; the cursor just streams). The documents are
- * whole, so a claim that leases them unchanged needs no second read.
+ * whole, so a claim that leases them unchanged needs no second read. The next batch is read while the caller
+ * works on the current one: the database reads it on one core while the caller's writes use the other.
  */
 export async function* docBatches<T>(cursor: FindCursor<T>, size: number): AsyncGenerator<T[]> {
-  let docs: T[] = [];
-  try {
-    for await (const doc of cursor) {
+  const readBatch = async (): Promise<T[]> => {
+    const docs: T[] = [];
+    while (docs.length < size) {
+      const doc = await cursor.next();
+      if (doc === null) break;
       docs.push(doc);
-      if (docs.length === size) {
-        yield docs;
-        docs = [];
-      }
     }
-    if (docs.length) yield docs;
+    return docs;
+  };
+  let ahead: Promise<T[]> | null = null;
+  try {
+    let docs = await readBatch();
+    while (docs.length > 0) {
+      ahead = docs.length === size ? readBatch() : Promise.resolve([]);
+      // A read that fails while the caller is busy is thrown at the next batch, not left unhandled.
+      ahead.catch(() => undefined);
+      yield docs;
+      docs = await ahead;
+      ahead = null;
+    }
   } finally {
+    // Wait for a read still under way before closing the cursor under it.
+    await ahead?.catch(() => undefined);
     await cursor.close();
   }
 }
