@@ -2,6 +2,7 @@ import { retryBusy } from '../database/retry';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { randomUUID } from 'node:crypto';
+import type { AnyBulkWriteOperation } from 'mongodb';
 import type { Model } from 'mongoose';
 import { docBatches, insertManyNew, leaseAsRead } from '../database/bulk';
 import { WriteCoalescer, writeErrorsByIndex } from '../database/coalesce';
@@ -10,7 +11,11 @@ import type { Channel } from '../lifecycle/message-types';
 import { Attempt, DELIVERY, DeliveryDoc, DeliveryStatus } from './delivery.schema';
 
 export type Delivery = Plain<DeliveryDoc>;
-type DeliveryBulkOp = Parameters<Model<DeliveryDoc>['bulkWrite']>[0][number];
+/** Written with the driver itself: these bulks are the delivery worker's hottest writes, and their values are already typed. */
+type DeliveryBulkOp = AnyBulkWriteOperation<DeliveryDoc>;
+
+/** The driver would store an undefined field as null; the attempt log leaves it out. */
+const definedFields = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 export interface DeliveryFilter {
   resourceId?: string;
@@ -46,11 +51,24 @@ export class DeliveryRepository {
    * write that leaves a delivery ready (a finish that schedules a retry, an in-flight mark) changes one of
    * them, so what was read is what was leased, and the documents need no second read. When fewer were leased
    * than offered (another worker took some, or they changed since the read), the leased ones are read back.
+   *
+   * Candidates for which `unleased` holds (single messages on a channel whose sends are idempotent: the in-site
+   * inbox writes under the delivery id) are not leased but handed back as read: sending one twice changes
+   * nothing, and its finish is guarded by what it was read with (see finish), so of two workers that send it,
+   * one records the attempt. That spares them a write each; two workers may then do the same in-site work,
+   * never record it twice.
    */
-  async claim(candidates: Delivery[], domainNow: Date, wallNow: Date, leaseMs: number): Promise<{ token: string; deliveries: Delivery[] }> {
+  async claim(
+    candidates: Delivery[],
+    domainNow: Date,
+    wallNow: Date,
+    leaseMs: number,
+    unleased: (d: Delivery) => boolean = () => false,
+  ): Promise<{ token: string; deliveries: Delivery[] }> {
     const token = randomUUID();
     const leaseUntil = new Date(wallNow.getTime() + leaseMs);
-    const deliveries = await leaseAsRead(collectionOf(this.deliveries), candidates, {
+    const asRead = candidates.filter(unleased);
+    const leased = await leaseAsRead(collectionOf(this.deliveries), asRead.length ? candidates.filter((d) => !unleased(d)) : candidates, {
       filter: readyFilter(domainNow, wallNow),
       guard: (d) => ({ attemptCount: d.attemptCount ?? null, deferrals: d.deferrals ?? null, inFlightSince: d.inFlightSince ?? null }),
       set: { leaseUntil, leaseToken: token },
@@ -58,7 +76,7 @@ export class DeliveryRepository {
       token,
       leased: (d) => ({ ...d, leaseUntil, leaseToken: token }),
     });
-    return { token, deliveries };
+    return { token, deliveries: asRead.length ? [...leased, ...asRead] : leased };
   }
 
   /** Adds to a claim the other ready deliveries of the same digests, so each digest goes out as one message. */
@@ -105,7 +123,7 @@ export class DeliveryRepository {
           update: { $set: { inFlightSince: new Date(g.since), leaseUntil: new Date(g.until) } },
         },
       }));
-      const res = await retryBusy(() => this.deliveries.bulkWrite(ops, { ordered: false }));
+      const res = await retryBusy(() => collectionOf(this.deliveries).bulkWrite(ops, { ordered: false }));
       if (res.matchedCount === marks.reduce((n, m) => n + m.ids.length, 0)) return marks.map(() => ({ value: true }));
       const docs = await this.deliveries
         .find({ _id: { $in: marks.flatMap((m) => m.ids) } }, { leaseToken: 1 })
@@ -115,9 +133,14 @@ export class DeliveryRepository {
     },
   );
 
-  /** Records an attempt (if any) and the delivery's new state, releasing the lease. */
+  /**
+   * Records an attempt (if any) and the delivery's new state, releasing the lease. A delivery claimed under
+   * `token` is finished only while it still carries that token; one handed out unleased (see claim) only
+   * while it is still pending with the lease token, attempt count and deferrals it was read with, which the
+   * first finish of it changes: a second worker that sent it too records nothing.
+   */
   async finish(
-    id: string,
+    delivery: Delivery,
     token: string,
     change: {
       status: DeliveryStatus;
@@ -147,12 +170,22 @@ export class DeliveryRepository {
     const inc: Record<string, number> = {};
     if (change.attempt && change.attempt.outcome !== 'deferred') inc.attemptCount = 1;
     if (change.deferred) inc.deferrals = 1;
+    const filter =
+      delivery.leaseToken === token
+        ? { _id: delivery.id, leaseToken: token }
+        : {
+            _id: delivery.id,
+            status: 'pending' as const,
+            leaseToken: delivery.leaseToken ?? null,
+            attemptCount: delivery.attemptCount,
+            deferrals: delivery.deferrals,
+          };
     await this.finishes.write({
       updateOne: {
-        filter: { _id: id, leaseToken: token },
+        filter,
         update: {
           $set: set,
-          ...(change.attempt ? { $push: { attempts: change.attempt } } : {}),
+          ...(change.attempt ? { $push: { attempts: definedFields(change.attempt) } } : {}),
           ...(Object.keys(inc).length ? { $inc: inc } : {}),
         },
       },
@@ -165,7 +198,7 @@ export class DeliveryRepository {
    */
   private readonly finishes = new WriteCoalescer<DeliveryBulkOp>(async (ops) => {
     try {
-      await retryBusy(() => this.deliveries.bulkWrite(ops, { ordered: false }));
+      await retryBusy(() => collectionOf(this.deliveries).bulkWrite(ops, { ordered: false }));
       return ops.map(() => ({ value: undefined }));
     } catch (err) {
       const errors = writeErrorsByIndex(err, ops.length);

@@ -29,9 +29,10 @@ export interface WorkStats {
 }
 
 /**
- * Sends deliveries: claims the ready ones with a lease, re-checks that each notice still holds (a
- * renewal cancels what was queued for the old term), renders the templates in the recipient's language,
- * waits for the channel's rate limit, sends, and records the attempt with the provider's answer.
+ * Sends deliveries: claims the ready ones with a lease (single in-site messages, whose sends are
+ * idempotent, without one), re-checks that each notice still holds (a renewal cancels what was queued
+ * for the old term), renders the templates in the recipient's language, waits for the channel's rate
+ * limit, sends, and records the attempt with the provider's answer.
  * Transient errors back off with jitter up to the attempt limit; permanent ones fail at once.
  */
 @Injectable()
@@ -72,7 +73,14 @@ export class DeliveryWorker {
       let seen = 0;
       for await (const candidates of this.deliveries.readyBatches(domainNow, this.wall.now(), this.config.delivery.batchSize)) {
         seen += candidates.length;
-        const { token, deliveries } = await this.deliveries.claim(candidates, domainNow, this.wall.now(), this.config.leaseMs);
+        const { token, deliveries } = await this.deliveries.claim(
+          candidates,
+          domainNow,
+          this.wall.now(),
+          this.config.leaseMs,
+          // A digest stays leased: two workers must not gather its deliveries into two different messages.
+          (d) => d.digestKey === null && this.channels.get(d.channel)?.idempotent === true,
+        );
         // Another worker leased these between our read and our claim: the next batch, or the next read.
         if (deliveries.length > 0) await this.sendBatch(deliveries, token, domainNow, stats);
       }
@@ -153,7 +161,7 @@ export class DeliveryWorker {
         holding.push({ delivery: d, notice: notice! });
         continue;
       }
-      await this.deliveries.finish(d.id, token, { status: 'cancelled', reason: verdict.why }, wallNow());
+      await this.deliveries.finish(d, token, { status: 'cancelled', reason: verdict.why }, wallNow());
       outcomes.push('cancelled');
     }
     if (holding.length === 0) return outcomes;
@@ -162,12 +170,7 @@ export class DeliveryWorker {
     const lead = holding[0].delivery;
     const finishAll = async (change: Parameters<DeliveryRepository['finish']>[2], outcome: keyof WorkStats) => {
       for (const { delivery } of holding) {
-        await this.deliveries.finish(
-          delivery.id,
-          token,
-          { ...change, ...(delivery.id !== lead.id ? { sentWith: lead.id } : {}) },
-          wallNow(),
-        );
+        await this.deliveries.finish(delivery, token, { ...change, ...(delivery.id !== lead.id ? { sentWith: lead.id } : {}) }, wallNow());
         outcomes.push(outcome);
       }
       return outcomes;

@@ -119,4 +119,70 @@ describe('delivery claim', () => {
     expect(byId.get('retried')?.attemptCount).toBe(1);
     expect(byId.get('marked')?.inFlightSince).toEqual(new Date(now.getTime() - 5_000));
   });
+
+  describe('single in-site messages, handed out unleased', () => {
+    const inSite = (d: { channel: string }) => d.channel === 'inbox';
+    const sent = (ms: number) => ({
+      status: 'sent' as const,
+      attempt: { at: new Date(now.getTime() + ms), outcome: 'sent' as const, durationMs: 1 },
+      providerMessageId: 'site',
+    });
+
+    it('are not leased, and of two workers that send one, only the first finish is recorded', async () => {
+      await repo.insertNew([delivery('site', { channel: 'inbox', to: 'alice' }), delivery('mail')]);
+      const { all } = await read();
+      const a = await repo.claim(all, now, now, 30_000, inSite);
+      const byId = new Map(a.deliveries.map((d) => [d.id, d]));
+      expect(byId.get('site')?.leaseToken).toBeNull();
+      expect(byId.get('mail')?.leaseToken).toBe(a.token);
+      expect((await docs.findOne({ _id: 'site' }))?.leaseToken).toBeNull();
+
+      // A second worker read the in-site message too, and sends it as well.
+      const b = await repo.claim(
+        all.filter((d) => d.id === 'site'),
+        now,
+        now,
+        30_000,
+        inSite,
+      );
+      expect(b.deliveries.map((d) => d.id)).toEqual(['site']);
+      await Promise.all([repo.finish(byId.get('site')!, a.token, sent(1), now), repo.finish(b.deliveries[0], b.token, sent(2), now)]);
+      const stored = await docs.findOne({ _id: 'site' });
+      expect(stored).toMatchObject({ status: 'sent', attemptCount: 1, leaseToken: null });
+      expect(stored?.attempts.map((x) => x.at)).toEqual([new Date(now.getTime() + 1)]);
+    });
+
+    it('keep a retry one worker recorded; the finish of another, read before it, records nothing', async () => {
+      await repo.insertNew([delivery('site', { channel: 'inbox', to: 'alice' })]);
+      const { all } = await read();
+      const [a, b] = [await repo.claim(all, now, now, 30_000, inSite), await repo.claim(all, now, now, 30_000, inSite)];
+      const retryAt = new Date(now.getTime() + 60_000);
+      await repo.finish(
+        a.deliveries[0],
+        a.token,
+        { status: 'pending', retryAt, attempt: { at: now, outcome: 'transient', error: 'busy', durationMs: 1 } },
+        now,
+      );
+      await repo.finish(b.deliveries[0], b.token, sent(2), now);
+      const stored = await docs.findOne({ _id: 'site' });
+      expect(stored).toMatchObject({ status: 'pending', attemptCount: 1, retryAt });
+      expect(stored?.attempts.map((x) => x.outcome)).toEqual(['transient']);
+    });
+
+    it('record nothing once another worker leased one, whose finish stands', async () => {
+      await repo.insertNew([delivery('site', { channel: 'inbox', to: 'alice' })]);
+      const { all } = await read();
+      const unleased = await repo.claim(all, now, now, 30_000, inSite);
+      const leased = await repo.claim(all, now, now, 30_000);
+      expect(leased.deliveries.map((d) => d.leaseToken)).toEqual([leased.token]);
+
+      await repo.finish(unleased.deliveries[0], unleased.token, sent(1), now);
+      expect(await docs.findOne({ _id: 'site' })).toMatchObject({ status: 'pending', attemptCount: 0, leaseToken: leased.token });
+
+      await repo.finish(leased.deliveries[0], leased.token, sent(2), now);
+      const stored = await docs.findOne({ _id: 'site' });
+      expect(stored).toMatchObject({ status: 'sent', attemptCount: 1, leaseToken: null });
+      expect(stored?.attempts.map((x) => x.at)).toEqual([new Date(now.getTime() + 2)]);
+    });
+  });
 });
