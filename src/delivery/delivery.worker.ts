@@ -14,11 +14,14 @@ import { ChannelsService } from './channels.service';
 import type { ChannelSender, OutgoingMessage, RenderedMessage, SendResult } from './channels/channel-sender';
 import { Delivery, DeliveryRepository } from './delivery.repository';
 import type { Attempt } from './delivery.schema';
-import { inPool } from '../common/pool';
+import { Semaphore } from '../common/pool';
 import { ALL_ACCOUNTS } from '../database/plain';
 import { RateLimiter } from './rate-limiter';
 import { backoffMs, MAX_DEFERRALS } from './retry-policy';
 import { stillHolds } from './still-holds';
+
+/** Claimed batches a worker sends at once (see run). */
+const BATCHES_UNDER_WAY = 2;
 
 export interface WorkStats {
   claimed: number;
@@ -65,27 +68,54 @@ export class DeliveryWorker {
   /**
    * Sends everything ready now, batch after batch from one read of the ready deliveries, and reads again
    * until a read finds none (what became ready meanwhile, or what another worker took first and released).
+   * Two batches are under way at once: while one's messages are written, the next is read, claimed and
+   * its context loaded. Each channel's concurrency holds across both.
    */
   async run(): Promise<WorkStats> {
     const stats: WorkStats = { claimed: 0, sent: 0, retried: 0, failed: 0, cancelled: 0 };
     for (;;) {
       const domainNow = this.clock.now();
       let seen = 0;
-      for await (const candidates of this.deliveries.readyBatches(domainNow, this.wall.now(), this.config.delivery.batchSize)) {
-        seen += candidates.length;
-        const { token, deliveries } = await this.deliveries.claim(
-          candidates,
-          domainNow,
-          this.wall.now(),
-          this.config.leaseMs,
-          // A digest stays leased: two workers must not gather its deliveries into two different messages.
-          (d) => d.digestKey === null && this.channels.get(d.channel)?.idempotent === true,
-        );
-        // Another worker leased these between our read and our claim: the next batch, or the next read.
-        if (deliveries.length > 0) await this.sendBatch(deliveries, token, domainNow, stats);
+      const underWay = new Set<Promise<void>>();
+      let failure: { err: unknown } | null = null;
+      try {
+        for await (const candidates of this.deliveries.readyBatches(domainNow, this.wall.now(), this.config.delivery.batchSize)) {
+          seen += candidates.length;
+          const { token, deliveries } = await this.deliveries.claim(
+            candidates,
+            domainNow,
+            this.wall.now(),
+            this.config.leaseMs,
+            // A digest stays leased: two workers must not gather its deliveries into two different messages.
+            (d) => d.digestKey === null && this.channels.get(d.channel)?.idempotent === true,
+          );
+          // Another worker leased these between our read and our claim: the next batch, or the next read.
+          if (deliveries.length === 0) continue;
+          const batch: Promise<void> = this.sendBatch(deliveries, token, domainNow, stats)
+            .catch((err: unknown) => void (failure ??= { err }))
+            .finally(() => underWay.delete(batch));
+          underWay.add(batch);
+          if (underWay.size >= BATCHES_UNDER_WAY) await Promise.race(underWay);
+          if (failure) break;
+        }
+      } finally {
+        await Promise.all(underWay);
       }
+      if (failure) throw (failure as { err: unknown }).err;
       if (seen === 0) return stats;
     }
+  }
+
+  /** Each channel's sends under way in this worker, across the batches under way. */
+  private readonly sendSlots = new Map<Channel, Semaphore>();
+
+  private slots(channel: Channel): Semaphore {
+    let slots = this.sendSlots.get(channel);
+    if (!slots) {
+      slots = new Semaphore(this.channels.get(channel)?.concurrency ?? this.config.delivery.concurrency);
+      this.sendSlots.set(channel, slots);
+    }
+    return slots;
   }
 
   /**
@@ -105,16 +135,10 @@ export class DeliveryWorker {
       if (group) group.push(d);
       else groups.set(key, [d]);
     }
-    const byChannel = new Map<Channel, Delivery[][]>();
-    for (const group of groups.values()) {
-      const list = byChannel.get(group[0].channel);
-      if (list) list.push(group);
-      else byChannel.set(group[0].channel, [group]);
-    }
     const context = await this.loadContext([...all.values()]);
     await Promise.all(
-      [...byChannel].map(([channel, channelGroups]) =>
-        inPool(channelGroups, this.channels.get(channel)?.concurrency ?? this.config.delivery.concurrency, async (group) => {
+      [...groups.values()].map((group) =>
+        this.slots(group[0].channel).run(async () => {
           const outcomes = await this.deliver(group, token, context).catch((err) => {
             this.logger.error(
               { err, deliveryIds: group.map((d) => d.id) },

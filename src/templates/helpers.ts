@@ -41,15 +41,17 @@ const formatOf = (options: HelperOptions): string | undefined =>
 
 function instant(helper: string, value: unknown, options: HelperOptions): DateTime {
   const { timeZone, locale } = root(options);
+  // Built in the recipient's zone and locale at once (an ISO value with an offset is converted to the zone):
+  // each further setZone or setLocale would work out the zone's offset again, the costliest step here.
   const dt =
     value instanceof Date
-      ? DateTime.fromJSDate(value, { zone: timeZone })
+      ? DateTime.fromMillis(value.getTime(), { zone: timeZone, locale })
       : typeof value === 'string'
         ? // A date-only value is a calendar date already; reading it in the recipient's zone keeps that date.
-          DateTime.fromISO(value, { zone: timeZone })
+          DateTime.fromISO(value, { zone: timeZone, locale })
         : null;
   if (!dt || !dt.isValid) throw new Error(`${helper}: expected an ISO date-time, got ${show(value)}`);
-  return dt.setZone(timeZone).setLocale(locale);
+  return dt;
 }
 
 // ICU puts narrow no-break spaces into some formats ("10:00 AM"); plain spaces keep SMS within the GSM alphabet.
