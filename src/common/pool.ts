@@ -18,3 +18,26 @@ export class Semaphore {
     }
   }
 }
+
+/**
+ * Runs `fn` over what `items` yields with at most `limit` calls under way: the next item is taken while
+ * earlier ones are still being worked on. The first failure stops taking items; the calls under way are
+ * awaited, then it is thrown.
+ */
+export async function forEachUnderWay<T>(items: AsyncIterable<T>, limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  const underWay = new Set<Promise<void>>();
+  let failure: { err: unknown } | null = null;
+  try {
+    for await (const item of items) {
+      const call: Promise<void> = fn(item)
+        .catch((err: unknown) => void (failure ??= { err }))
+        .finally(() => underWay.delete(call));
+      underWay.add(call);
+      if (underWay.size >= limit) await Promise.race(underWay);
+      if (failure) break;
+    }
+  } finally {
+    await Promise.all(underWay);
+  }
+  if (failure) throw (failure as { err: unknown }).err;
+}

@@ -14,7 +14,7 @@ import { ChannelsService } from './channels.service';
 import type { ChannelSender, OutgoingMessage, RenderedMessage, SendResult } from './channels/channel-sender';
 import { Delivery, DeliveryRepository } from './delivery.repository';
 import type { Attempt } from './delivery.schema';
-import { Semaphore } from '../common/pool';
+import { forEachUnderWay, Semaphore } from '../common/pool';
 import { ALL_ACCOUNTS } from '../database/plain';
 import { RateLimiter } from './rate-limiter';
 import { backoffMs, MAX_DEFERRALS } from './retry-policy';
@@ -76,10 +76,10 @@ export class DeliveryWorker {
     for (;;) {
       const domainNow = this.clock.now();
       let seen = 0;
-      const underWay = new Set<Promise<void>>();
-      let failure: { err: unknown } | null = null;
-      try {
-        for await (const candidates of this.deliveries.readyBatches(domainNow, this.wall.now(), this.config.delivery.batchSize)) {
+      await forEachUnderWay(
+        this.deliveries.readyBatches(domainNow, this.wall.now(), this.config.delivery.batchSize),
+        BATCHES_UNDER_WAY,
+        async (candidates) => {
           seen += candidates.length;
           const { token, deliveries } = await this.deliveries.claim(
             candidates,
@@ -90,18 +90,9 @@ export class DeliveryWorker {
             (d) => d.digestKey === null && this.channels.get(d.channel)?.idempotent === true,
           );
           // Another worker leased these between our read and our claim: the next batch, or the next read.
-          if (deliveries.length === 0) continue;
-          const batch: Promise<void> = this.sendBatch(deliveries, token, domainNow, stats)
-            .catch((err: unknown) => void (failure ??= { err }))
-            .finally(() => underWay.delete(batch));
-          underWay.add(batch);
-          if (underWay.size >= BATCHES_UNDER_WAY) await Promise.race(underWay);
-          if (failure) break;
-        }
-      } finally {
-        await Promise.all(underWay);
-      }
-      if (failure) throw (failure as { err: unknown }).err;
+          if (deliveries.length > 0) await this.sendBatch(deliveries, token, domainNow, stats);
+        },
+      );
       if (seen === 0) return stats;
     }
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AccountRepository } from '../accounts/account.repository';
 import { Clock, WallClock } from '../common/clock';
+import { forEachUnderWay } from '../common/pool';
 import { CONFIG, Config } from '../config/config';
 import type { NoticeDoc } from '../notices/notice.schema';
 import { NoticeRepository } from '../notices/notice.repository';
@@ -45,10 +46,11 @@ export class SchedulerService {
     const started = performance.now();
     const now = this.clock.now();
     const stats: PassStats = { claimed: 0, produced: 0, batches: 0, durationMs: 0 };
-    for await (const candidates of this.resources.dueBatches(now, this.wall.now(), this.config.scheduler.batchSize)) {
+    // Two batches under way at once: while one's notices and plans are written, the next is read and claimed.
+    await forEachUnderWay(this.resources.dueBatches(now, this.wall.now(), this.config.scheduler.batchSize), 2, async (candidates) => {
       const { token, resources } = await this.resources.claim(candidates, now, this.wall.now(), this.config.leaseMs);
       // Another instance leased this batch between our read and our claim: go on with the next one.
-      if (resources.length === 0) continue;
+      if (resources.length === 0) return;
       stats.batches++;
       stats.claimed += resources.length;
       const accounts = new Map((await this.accounts.getMany([...new Set(resources.map((r) => r.accountId))])).map((a) => [a.id, a]));
@@ -69,7 +71,7 @@ export class SchedulerService {
       // Notices first: if the process dies before the plans are stored, the lease lapses and the next pass redoes this batch, harmlessly.
       stats.produced += await this.notices.insertNew(notices);
       await this.resources.releaseClaimed(token, plans, now);
-    }
+    });
     stats.durationMs = Math.round(performance.now() - started);
     if (stats.claimed)
       this.logger.log(`pass: ${stats.claimed} resources due, ${stats.produced} notices produced in ${stats.durationMs} ms`);
