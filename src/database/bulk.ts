@@ -1,4 +1,4 @@
-import { retryBusy } from './retry';
+import { isBusy, retryBusy } from './retry';
 import type { AnyBulkWriteOperation, Collection, Document, Filter, FindCursor } from 'mongodb';
 import { isDuplicateKey, plain, Plain } from './plain';
 
@@ -21,20 +21,35 @@ export async function bulkMisses<T extends Document>(collection: Collection<T>, 
   }
 }
 
-/** Inserts unordered; returns the indexes (into `docs`) that already existed. Other errors are thrown. */
+/**
+ * Inserts unordered; returns the indexes (into `docs`) that already existed. Other errors are thrown.
+ * When the local FerretDB turns some documents away as busy (see retryBusy), only those are tried again:
+ * repeating the whole insert would report the documents the first try wrote as existing.
+ */
 export async function insertManyNew<T extends Document>(collection: Collection<T>, docs: T[]): Promise<Set<number>> {
   const existing = new Set<number>();
-  if (docs.length === 0) return existing;
-  try {
-    await retryBusy(() => collection.insertMany(docs as any, { ordered: false }));
-  } catch (err) {
-    const e = err as { writeErrors?: { index: number; code?: number }[] | { index: number; code?: number } };
-    const writeErrors = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : [];
-    if (writeErrors.length === 0 || !writeErrors.every(isDuplicateKey)) throw err;
-    for (const w of writeErrors) existing.add(w.index);
+  let pending = docs.map((_, i) => i);
+  while (pending.length > 0) {
+    const batch = pending;
+    pending = [];
+    try {
+      await retryBusy(() => collection.insertMany(batch.map((i) => docs[i]) as any, { ordered: false }));
+    } catch (err) {
+      const e = err as { writeErrors?: WriteError[] | WriteError };
+      const writeErrors = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : [];
+      if (writeErrors.length === 0) throw err;
+      for (const w of writeErrors) {
+        if (isDuplicateKey(w)) existing.add(batch[w.index]);
+        else if (isBusy({ message: w.errmsg ?? w.message })) pending.push(batch[w.index]);
+        else throw err;
+      }
+      if (pending.length > 0) await new Promise((r) => setTimeout(r, 10 + Math.random() * 40));
+    }
   }
   return existing;
 }
+
+type WriteError = { index: number; code?: number; errmsg?: string; message?: string };
 
 /**
  * Hands out the documents a cursor finds, `size` at a time, and closes the cursor however the caller stops.

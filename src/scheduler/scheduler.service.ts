@@ -69,7 +69,10 @@ export class SchedulerService {
         };
       });
       // Notices first: if the process dies before the plans are stored, the lease lapses and the next pass redoes this batch, harmlessly.
-      stats.produced += await this.notices.insertNew(notices);
+      // Read into a constant first: `stats.produced += await …` would add to the count as it was before the
+      // wait, losing what the other batch under way added meanwhile.
+      const produced = await this.notices.insertNew(notices);
+      stats.produced += produced;
       await this.resources.releaseClaimed(token, plans, now);
     });
     stats.durationMs = Math.round(performance.now() - started);
