@@ -29,7 +29,7 @@ export async function bulkMisses<T extends Document>(collection: Collection<T>, 
 export async function insertManyNew<T extends Document>(collection: Collection<T>, docs: T[]): Promise<Set<number>> {
   const existing = new Set<number>();
   let pending = docs.map((_, i) => i);
-  while (pending.length > 0) {
+  for (let round = 1; pending.length > 0; round++) {
     const batch = pending;
     pending = [];
     try {
@@ -40,7 +40,7 @@ export async function insertManyNew<T extends Document>(collection: Collection<T
       if (writeErrors.length === 0) throw err;
       for (const w of writeErrors) {
         if (isDuplicateKey(w)) existing.add(batch[w.index]);
-        else if (isBusy({ message: w.errmsg ?? w.message })) pending.push(batch[w.index]);
+        else if (isBusy({ message: w.errmsg ?? w.message }) && round < MAX_BUSY_ROUNDS) pending.push(batch[w.index]);
         else throw err;
       }
       if (pending.length > 0) await new Promise((r) => setTimeout(r, 10 + Math.random() * 40));
@@ -49,6 +49,7 @@ export async function insertManyNew<T extends Document>(collection: Collection<T
   return existing;
 }
 
+const MAX_BUSY_ROUNDS = 12;
 type WriteError = { index: number; code?: number; errmsg?: string; message?: string };
 
 /**
