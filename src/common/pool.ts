@@ -20,6 +20,12 @@ export class Semaphore {
 }
 
 /**
+ * Batches a claim loop (scheduler pass, fan-out, delivery round) keeps under way: while one batch's writes
+ * go out, the next is read and claimed.
+ */
+export const BATCHES_UNDER_WAY = 2;
+
+/**
  * Runs `fn` over what `items` yields with at most `limit` calls under way: the next item is taken while
  * earlier ones are still being worked on. The first failure stops taking items; the calls under way are
  * awaited, then it is thrown.

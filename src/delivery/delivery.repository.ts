@@ -67,16 +67,19 @@ export class DeliveryRepository {
   ): Promise<{ token: string; deliveries: Delivery[] }> {
     const token = randomUUID();
     const leaseUntil = new Date(wallNow.getTime() + leaseMs);
-    const asRead = candidates.filter(unleased);
-    const leased = await leaseAsRead(collectionOf(this.deliveries), asRead.length ? candidates.filter((d) => !unleased(d)) : candidates, {
-      filter: readyFilter(domainNow, wallNow),
-      guard: (d) => ({ attemptCount: d.attemptCount ?? null, deferrals: d.deferrals ?? null, inFlightSince: d.inFlightSince ?? null }),
-      set: { leaseUntil, leaseToken: token },
-      tokenField: 'leaseToken',
-      token,
-      leased: (d) => ({ ...d, leaseUntil, leaseToken: token }),
-    });
-    return { token, deliveries: asRead.length ? [...leased, ...asRead] : leased };
+    const leased = await leaseAsRead(
+      collectionOf(this.deliveries),
+      candidates.filter((d) => !unleased(d)),
+      {
+        filter: readyFilter(domainNow, wallNow),
+        guard: (d) => ({ attemptCount: d.attemptCount ?? null, deferrals: d.deferrals ?? null, inFlightSince: d.inFlightSince ?? null }),
+        set: { leaseUntil, leaseToken: token },
+        tokenField: 'leaseToken',
+        token,
+        leased: (d) => ({ ...d, leaseUntil, leaseToken: token }),
+      },
+    );
+    return { token, deliveries: [...leased, ...candidates.filter(unleased)] };
   }
 
   /** Adds to a claim the other ready deliveries of the same digests, so each digest goes out as one message. */

@@ -14,14 +14,11 @@ import { ChannelsService } from './channels.service';
 import type { ChannelSender, OutgoingMessage, RenderedMessage, SendResult } from './channels/channel-sender';
 import { Delivery, DeliveryRepository } from './delivery.repository';
 import type { Attempt } from './delivery.schema';
-import { forEachUnderWay, Semaphore } from '../common/pool';
+import { BATCHES_UNDER_WAY, forEachUnderWay, Semaphore } from '../common/pool';
 import { ALL_ACCOUNTS } from '../database/plain';
 import { RateLimiter } from './rate-limiter';
 import { backoffMs, MAX_DEFERRALS } from './retry-policy';
 import { stillHolds } from './still-holds';
-
-/** Claimed batches a worker sends at once (see run). */
-const BATCHES_UNDER_WAY = 2;
 
 export interface WorkStats {
   claimed: number;

@@ -3,7 +3,7 @@ import { AccountRepository } from '../accounts/account.repository';
 import { GroupRepository } from '../accounts/group.repository';
 import { Member, MemberRepository } from '../accounts/member.repository';
 import { Clock, WallClock } from '../common/clock';
-import { forEachUnderWay } from '../common/pool';
+import { BATCHES_UNDER_WAY, forEachUnderWay } from '../common/pool';
 import { CONFIG, Config } from '../config/config';
 import { zoneTime } from '../lifecycle/zone-time';
 import type { Notice } from '../notices/notice.repository';
@@ -37,18 +37,21 @@ export class FanoutService {
   /** Fans out every pending notice; returns how many notices it handled. */
   async run(): Promise<number> {
     let handled = 0;
-    // Two batches under way at once: while one's deliveries are written, the next is read and claimed.
-    await forEachUnderWay(this.notices.pendingBatches(this.wall.now(), this.config.delivery.batchSize), 2, async (candidates) => {
-      const { token, notices } = await this.notices.claim(candidates, this.wall.now(), this.config.leaseMs);
-      // Another instance leased this batch since the read: go on with the next one.
-      if (notices.length === 0) return;
-      await this.fanOut(notices);
-      await this.notices.markFannedOut(
-        notices.map((n) => n.id),
-        token,
-      );
-      handled += notices.length;
-    });
+    await forEachUnderWay(
+      this.notices.pendingBatches(this.wall.now(), this.config.delivery.batchSize),
+      BATCHES_UNDER_WAY,
+      async (candidates) => {
+        const { token, notices } = await this.notices.claim(candidates, this.wall.now(), this.config.leaseMs);
+        // Another instance leased this batch since the read: go on with the next one.
+        if (notices.length === 0) return;
+        await this.fanOut(notices);
+        await this.notices.markFannedOut(
+          notices.map((n) => n.id),
+          token,
+        );
+        handled += notices.length;
+      },
+    );
     return handled;
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AccountRepository } from '../accounts/account.repository';
 import { Clock, WallClock } from '../common/clock';
-import { forEachUnderWay } from '../common/pool';
+import { BATCHES_UNDER_WAY, forEachUnderWay } from '../common/pool';
 import { CONFIG, Config } from '../config/config';
 import type { NoticeDoc } from '../notices/notice.schema';
 import { NoticeRepository } from '../notices/notice.repository';
@@ -46,35 +46,38 @@ export class SchedulerService {
     const started = performance.now();
     const now = this.clock.now();
     const stats: PassStats = { claimed: 0, produced: 0, batches: 0, durationMs: 0 };
-    // Two batches under way at once: while one's notices and plans are written, the next is read and claimed.
-    await forEachUnderWay(this.resources.dueBatches(now, this.wall.now(), this.config.scheduler.batchSize), 2, async (candidates) => {
-      const { token, resources } = await this.resources.claim(candidates, now, this.wall.now(), this.config.leaseMs);
-      // Another instance leased this batch between our read and our claim: go on with the next one.
-      if (resources.length === 0) return;
-      stats.batches++;
-      stats.claimed += resources.length;
-      const accounts = new Map((await this.accounts.getMany([...new Set(resources.map((r) => r.accountId))])).map((a) => [a.id, a]));
-      const notices: NoticeDoc[] = [];
-      const plans = resources.map((doc) => {
-        const account = this.planning.accountState(doc.accountId, accounts.get(doc.accountId));
-        const plan = this.planning.plan(resourceStateOf(doc), account, doc.nextDueAt ?? FROM_THE_START, now);
-        for (const n of plan.notices) notices.push(n);
-        return {
-          id: doc.id,
-          accountId: doc.accountId,
-          rev: doc.rev,
-          nextDueAt: plan.nextDueAt,
-          policyVersion: plan.policyVersion,
-          leaseToken: token,
-        };
-      });
-      // Notices first: if the process dies before the plans are stored, the lease lapses and the next pass redoes this batch, harmlessly.
-      // Read into a constant first: `stats.produced += await …` would add to the count as it was before the
-      // wait, losing what the other batch under way added meanwhile.
-      const produced = await this.notices.insertNew(notices);
-      stats.produced += produced;
-      await this.resources.releaseClaimed(token, plans, now);
-    });
+    await forEachUnderWay(
+      this.resources.dueBatches(now, this.wall.now(), this.config.scheduler.batchSize),
+      BATCHES_UNDER_WAY,
+      async (candidates) => {
+        const { token, resources } = await this.resources.claim(candidates, now, this.wall.now(), this.config.leaseMs);
+        // Another instance leased this batch between our read and our claim: go on with the next one.
+        if (resources.length === 0) return;
+        stats.batches++;
+        stats.claimed += resources.length;
+        const accounts = new Map((await this.accounts.getMany([...new Set(resources.map((r) => r.accountId))])).map((a) => [a.id, a]));
+        const notices: NoticeDoc[] = [];
+        const plans = resources.map((doc) => {
+          const account = this.planning.accountState(doc.accountId, accounts.get(doc.accountId));
+          const plan = this.planning.plan(resourceStateOf(doc), account, doc.nextDueAt ?? FROM_THE_START, now);
+          for (const n of plan.notices) notices.push(n);
+          return {
+            id: doc.id,
+            accountId: doc.accountId,
+            rev: doc.rev,
+            nextDueAt: plan.nextDueAt,
+            policyVersion: plan.policyVersion,
+            leaseToken: token,
+          };
+        });
+        // Notices first: if the process dies before the plans are stored, the lease lapses and the next pass redoes this batch, harmlessly.
+        // Read into a constant first: `stats.produced += await …` would add to the count as it was before the
+        // wait, losing what the other batch under way added meanwhile.
+        const produced = await this.notices.insertNew(notices);
+        stats.produced += produced;
+        await this.resources.releaseClaimed(token, plans, now);
+      },
+    );
     stats.durationMs = Math.round(performance.now() - started);
     if (stats.claimed)
       this.logger.log(`pass: ${stats.claimed} resources due, ${stats.produced} notices produced in ${stats.durationMs} ms`);
