@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { performance } from 'node:perf_hooks';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DeliveryWorker } from '../src/delivery/delivery.worker';
 import { FanoutService } from '../src/delivery/fanout.service';
@@ -22,13 +23,24 @@ const herald = (): NestExpressApplication => {
   return app;
 };
 
-/** Runs `work` and reports its wall time and the peak resident set size of this process while it ran. */
+/** Runs `work` and reports its wall time, this process's CPU time (all its threads), the time its event loop was busy, and the peak resident set size of this process while it ran. */
 async function timed<T>(work: () => Promise<T>, label: string) {
   commandStats?.reset();
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
   const { result, peakRssBytes } = await peakRss(work);
+  const cpu = process.cpuUsage(cpu0);
+  const elu = performance.eventLoopUtilization(elu0);
   commandStats?.print(label, performance.now() - t0);
-  return { result, ms: performance.now() - t0, peakRssBytes, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+  return {
+    result,
+    ms: performance.now() - t0,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    busyMs: elu.active,
+    peakRssBytes,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  };
 }
 
 const commands: Record<string, (args: any) => Promise<unknown>> = {

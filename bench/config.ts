@@ -11,7 +11,8 @@ export interface BenchConfig {
   planner: { resources: number };
   pass: { due: number; runs: number };
   ingestion: { events: number; batch: number; connections: number };
-  delivery: { inbox: number; email: number };
+  /** Messages per timed round, and those sent before it in an untimed warm-up round (see phases/delivery.ts). */
+  delivery: { inbox: number; email: number; warmUp: { inbox: number; email: number } };
   scaling: { sizes: number[]; due: number; runs: number };
   /** Herald settings that differ from the defaults in every phase (see README, "Performance"). */
   heraldEnv: Record<string, string>;
@@ -22,7 +23,7 @@ export const PHASES = ['planner', 'pass', 'ingestion', 'delivery', 'scaling'];
 
 const DEFAULTS = {
   mongodb: { passDue: 100_000, events: 100_000, inbox: 20_000, email: 5_000, sizes: [10_000, 100_000, 1_000_000], scalingDue: 10_000 },
-  ferretdb: { passDue: 6_000, events: 10_000, inbox: 3_000, email: 1_000, sizes: [10_000, 50_000, 100_000], scalingDue: 1_000 },
+  ferretdb: { passDue: 6_000, events: 10_000, inbox: 5_000, email: 2_000, sizes: [10_000, 50_000, 100_000], scalingDue: 1_000 },
 };
 
 function num(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -51,7 +52,11 @@ export function benchConfig(env: NodeJS.ProcessEnv, database: 'ferretdb' | 'mong
     planner: { resources: size('BENCH_PLANNER_RESOURCES', 1_000_000, 20_000) },
     pass: { due: size('BENCH_PASS_DUE', d.passDue, 200), runs: Math.round(num(env, 'BENCH_PASS_RUNS', runs)) },
     ingestion: { events: size('BENCH_INGEST_EVENTS', d.events, 2_000), batch: 500, connections: 4 },
-    delivery: { inbox: size('BENCH_DELIVERY_INBOX', d.inbox, 300), email: size('BENCH_DELIVERY_EMAIL', d.email, 150) },
+    delivery: {
+      inbox: size('BENCH_DELIVERY_INBOX', d.inbox, 300),
+      email: size('BENCH_DELIVERY_EMAIL', d.email, 150),
+      warmUp: { inbox: size('BENCH_WARMUP_INBOX', 1_000, 100), email: size('BENCH_WARMUP_EMAIL', 500, 50) },
+    },
     scaling: {
       sizes: [...new Set(sizes)].sort((a, b) => a - b),
       due: Math.min(size('BENCH_SCALING_DUE', d.scalingDue, 100), ...sizes),
@@ -59,7 +64,20 @@ export function benchConfig(env: NodeJS.ProcessEnv, database: 'ferretdb' | 'mong
     },
     // Fan-out and delivery rounds work DELIVERY_BATCH_SIZE notices or deliveries per batch; each batch costs a few
     // reads (on FerretDB the delivery worker's claim scans the collection), so large backlogs go faster in larger batches.
-    heraldEnv: { DELIVERY_BATCH_SIZE: env.BENCH_DELIVERY_BATCH_SIZE ?? '1000' },
+    heraldEnv: {
+      DELIVERY_BATCH_SIZE: env.BENCH_DELIVERY_BATCH_SIZE ?? '1000',
+      // BENCH_HERALD_ENV=NAME=value,NAME=value: other Herald settings, to see what one changes.
+      ...Object.fromEntries(
+        (env.BENCH_HERALD_ENV ?? '')
+          .split(',')
+          .filter(Boolean)
+          .map((kv) => {
+            const at = kv.indexOf('=');
+            if (at <= 0) throw new Error(`BENCH_HERALD_ENV: expected NAME=value, got "${kv}"`);
+            return [kv.slice(0, at).trim(), kv.slice(at + 1)];
+          }),
+      ),
+    },
     phases,
   };
 }

@@ -93,6 +93,15 @@ export function figures(r: Results, database: string): Figure[] {
   if (r.delivery?.inbox.length) {
     const inbox = spread(r.delivery.inbox.map((x) => x.perSec));
     add('4', `in-site deliveries, ${fmt(r.delivery.inbox[0].sent)} (deliveries/s)`, inbox, '', '≥ 2,000', inbox.median >= 2_000);
+    add('4', 'Herald CPU per in-site delivery (ms)', spread(r.delivery.inbox.map((x) => x.cpuMsPer)), '', '', null);
+    add(
+      '4',
+      `same, warm-up round of a new process, ${fmt(r.delivery.inbox[0].warmUp.sent)} (deliveries/s)`,
+      spread(r.delivery.inbox.map((x) => x.warmUp.perSec)),
+      '',
+      '',
+      null,
+    );
     const email = spread(r.delivery.email.map((x) => x.perSec));
     const delivered = r.delivery.email.every((x) => x.received !== null && x.received >= x.sent);
     add(
@@ -102,6 +111,15 @@ export function figures(r: Results, database: string): Figure[] {
       '',
       '≥ 500',
       email.median >= 500 && delivered,
+    );
+    add('4', 'Herald CPU per email (ms)', spread(r.delivery.email.map((x) => x.cpuMsPer)), '', '', null);
+    add(
+      '4',
+      `same, warm-up round of a new process, ${fmt(r.delivery.email[0].warmUp.sent)} (emails/s)`,
+      spread(r.delivery.email.map((x) => x.warmUp.perSec)),
+      '',
+      '',
+      null,
     );
   }
   if (r.scaling?.length) {

@@ -59,8 +59,8 @@ async function main(): Promise<void> {
       results.delivery = { inbox: [], email: [] };
       for (let run = 1; run <= cfg.runs; run++) {
         log(`delivery ${run}/${cfg.runs}: ${cfg.delivery.inbox.toLocaleString()} in-site, ${cfg.delivery.email.toLocaleString()} emails`);
-        results.delivery.inbox.push(await deliveryRun(db, run, 'inbox', cfg.delivery.inbox, cfg.heraldEnv));
-        results.delivery.email.push(await deliveryRun(db, run, 'email', cfg.delivery.email, cfg.heraldEnv));
+        results.delivery.inbox.push(await deliveryRun(db, run, 'inbox', cfg.delivery.inbox, cfg.delivery.warmUp.inbox, cfg.heraldEnv));
+        results.delivery.email.push(await deliveryRun(db, run, 'email', cfg.delivery.email, cfg.delivery.warmUp.email, cfg.heraldEnv));
       }
     }
     if (cfg.phases.has('scaling')) {

@@ -13,6 +13,10 @@ const BASELINE_BATCH = 10_000;
 export interface Timed<T> {
   result: T;
   ms: number;
+  /** CPU time of the measuring process meanwhile, all its threads (the collector's and libuv's included). */
+  cpuMs: number;
+  /** Time the measuring process's event loop was busy meanwhile (not waiting for I/O). */
+  busyMs: number;
   peakRssBytes: number;
   maxRssBytes: number;
 }
