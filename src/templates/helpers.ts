@@ -10,18 +10,14 @@ import type { MessageContext } from './message-context';
 export const HELPERS = {
   /** `{{datetime stopAt}}` → "2026年5月16日 00:00 (UTC+8)"; `format=` takes a luxon format, e.g. for SMS or WeChat. */
   datetime(value: unknown, options: HelperOptions): string {
-    const dt = instant('datetime', value, options);
-    const format = formatOf(options);
-    if (format) return plain(dt.toFormat(format));
-    return plain(
-      `${dt.toLocaleString({ ...DateTime.DATETIME_MED, ...(dt.locale === 'zh-CN' && { hourCycle: 'h23' }) })} (${dt.toFormat("'UTC'Z")})`,
-    );
+    return formatted('datetime', value, options, (dt, format) => {
+      if (format) return dt.toFormat(format);
+      return `${dt.toLocaleString({ ...DateTime.DATETIME_MED, ...(dt.locale === 'zh-CN' && { hourCycle: 'h23' }) })} (${dt.toFormat("'UTC'Z")})`;
+    });
   },
   /** `{{date expiresAt}}` → "2026年5月8日" / "May 8, 2026"; a bare `YYYY-MM-DD` keeps its date. */
   date(value: unknown, options: HelperOptions): string {
-    const dt = instant('date', value, options);
-    const format = formatOf(options);
-    return plain(format ? dt.toFormat(format) : dt.toLocaleString(DateTime.DATE_MED));
+    return formatted('date', value, options, (dt, format) => (format ? dt.toFormat(format) : dt.toLocaleString(DateTime.DATE_MED)));
   },
   /** `{{percent usedPercent}}` with a number that already counts percent points: 85.5 → "85.5%". */
   percent(value: unknown, options: HelperOptions): string {
@@ -38,6 +34,37 @@ const root = (options: HelperOptions): MessageContext => options.data.root as Me
 
 const formatOf = (options: HelperOptions): string | undefined =>
   typeof options.hash?.format === 'string' ? options.hash.format : undefined;
+
+/**
+ * Formatted dates, by helper, value, zone, locale and format. One notice's dates are shown again and again: in
+ * each part of a message (subject, text, HTML), to each of its recipients, in each digest that lists it. Working
+ * out a zone's offset is the costly step, and the result depends on nothing else, so it is kept. Bounded: when
+ * full it starts over.
+ */
+const FORMATTED_MAX = 10_000;
+const formattedCache = new Map<string, string>();
+
+function formatted(
+  helper: string,
+  value: unknown,
+  options: HelperOptions,
+  format: (dt: DateTime, pattern: string | undefined) => string,
+): string {
+  const { timeZone, locale } = root(options);
+  const pattern = formatOf(options);
+  const key =
+    value instanceof Date || typeof value === 'string'
+      ? `${helper}\u0000${value instanceof Date ? `D${value.getTime()}` : `S${value}`}\u0000${timeZone}\u0000${locale}\u0000${pattern ?? ''}`
+      : null;
+  const known = key === null ? undefined : formattedCache.get(key);
+  if (known !== undefined) return known;
+  const text = plain(format(instant(helper, value, options), pattern));
+  if (key !== null) {
+    if (formattedCache.size >= FORMATTED_MAX) formattedCache.clear();
+    formattedCache.set(key, text);
+  }
+  return text;
+}
 
 function instant(helper: string, value: unknown, options: HelperOptions): DateTime {
   const { timeZone, locale } = root(options);
