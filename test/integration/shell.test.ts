@@ -123,7 +123,19 @@ describe('health while the database goes away', () => {
     let db = await startLocalDb({ name: 'health-outage', fresh: true });
     const { createApp } = await import('../../src/app');
     const { loadConfig } = await import('../../src/config/config');
-    const app = await createApp(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', MONGODB_URI: `${db.uri}herald` }), {});
+    // Health alone: a worker round caught in the outage would wait for the driver's server selection (30 s)
+    // and hold up app.close() with it.
+    const app = await createApp(
+      loadConfig({
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'silent',
+        MONGODB_URI: `${db.uri}herald`,
+        SCHEDULER_ENABLED: 'false',
+        DELIVERY_ENABLED: 'false',
+        RETENTION_ENABLED: 'false',
+      }),
+      {},
+    );
     await app.init();
     const request = (await import('supertest')).default;
     try {
