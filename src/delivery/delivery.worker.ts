@@ -20,6 +20,26 @@ import { RateLimiter } from './rate-limiter';
 import { backoffMs, MAX_DEFERRALS } from './retry-policy';
 import { stillHolds } from './still-holds';
 
+/**
+ * Whether a send must first be marked in flight (which also renews the lease and confirms it is still ours).
+ * An idempotent send never: repeating it is harmless. A channel that can look a message up (findSent) always:
+ * the mark is what tells the next attempt to ask. Any other send only when less than half the lease is left:
+ * with more, no other worker can claim its deliveries before the send is over (LEASE_MS is far longer than a
+ * send), and the mark would be a write per message that changes nothing. A batch that waited long for its
+ * turn (a slow provider, a low rate limit) renews the lease before sending.
+ */
+export function needsInFlightMark(
+  sender: Pick<ChannelSender, 'idempotent' | 'findSent'>,
+  leaseUntil: (Date | null)[],
+  now: Date,
+  leaseMs: number,
+): boolean {
+  if (sender.idempotent) return false;
+  if (sender.findSent) return true;
+  const left = Math.min(...leaseUntil.map((until) => (until?.getTime() ?? 0) - now.getTime()));
+  return left < leaseMs / 2;
+}
+
 export interface WorkStats {
   claimed: number;
   sent: number;
@@ -125,18 +145,21 @@ export class DeliveryWorker {
     }
     const context = await this.loadContext([...all.values()]);
     await Promise.all(
-      [...groups.values()].map((group) =>
-        this.slots(group[0].channel).run(async () => {
-          const outcomes = await this.deliver(group, token, context).catch((err) => {
+      [...groups.values()].map(async (group) => {
+        // The slot is held while the message is made and sent, not while its outcome is written: the next
+        // send need not wait for the database, and the writes of several sends go out together.
+        const outcomes = await this.slots(group[0].channel)
+          .run(() => this.deliver(group, token, context))
+          .then((sent) => sent.recorded)
+          .catch((err: unknown) => {
             this.logger.error(
               { err, deliveryIds: group.map((d) => d.id) },
               'delivery failed unexpectedly; it will be retried when its lease lapses',
             );
             return [];
           });
-          for (const o of outcomes) stats[o]++;
-        }),
-      ),
+        for (const o of outcomes) stats[o]++;
+      }),
     );
   }
 
@@ -151,16 +174,22 @@ export class DeliveryWorker {
     return { notices, resources, accounts: new Map(accounts.map((a) => [a.id, a])) };
   }
 
-  /** Sends one message for a delivery, or for the deliveries of one digest; returns each delivery's outcome. */
+  /**
+   * Sends one message for a delivery, or for the deliveries of one digest. Resolves once the message is sent,
+   * with `recorded`: each delivery's outcome once it is written (wrapped, so that awaiting the send does not
+   * await the writes).
+   */
   private async deliver(
     group: Delivery[],
     token: string,
     ctx: Awaited<ReturnType<DeliveryWorker['loadContext']>>,
-  ): Promise<(keyof WorkStats)[]> {
+  ): Promise<{ recorded: Promise<(keyof WorkStats)[]> }> {
     const wallNow = () => this.wall.now();
     const first = group[0];
     const account = this.planning.accountState(first.accountId, ctx.accounts.get(first.accountId));
     const outcomes: (keyof WorkStats)[] = [];
+    // Writes of this group's outcomes so far, joined as they start.
+    let writes: Promise<unknown> = Promise.resolve();
     const holding: { delivery: Delivery; notice: Notice }[] = [];
     for (const d of group) {
       const notice = ctx.notices.get(d.noticeIds[0]);
@@ -173,20 +202,24 @@ export class DeliveryWorker {
         holding.push({ delivery: d, notice: notice! });
         continue;
       }
-      await this.deliveries.finish(d, token, { status: 'cancelled', reason: verdict.why }, wallNow());
+      writes = Promise.all([writes, this.deliveries.finish(d, token, { status: 'cancelled', reason: verdict.why }, wallNow())]);
+      // Handled here for the moment between now and when `recorded` is awaited, which reports the failure.
+      writes.catch(() => undefined);
       outcomes.push('cancelled');
     }
-    if (holding.length === 0) return outcomes;
+    const settled = (more: (keyof WorkStats)[] = []) => ({ recorded: writes.then(() => [...outcomes, ...more]) });
+    if (holding.length === 0) return settled();
     // A stable lead: its id is the dedupe key the provider sees for this message.
     holding.sort((a, b) => (a.delivery.id < b.delivery.id ? -1 : 1));
     const lead = holding[0].delivery;
-    const finishAll = async (change: Parameters<DeliveryRepository['finish']>[2], outcome: keyof WorkStats) => {
-      for (const { delivery } of holding) {
-        await this.deliveries.finish(delivery, token, { ...change, ...(delivery.id !== lead.id ? { sentWith: lead.id } : {}) }, wallNow());
-        outcomes.push(outcome);
-      }
-      return outcomes;
-    };
+    const finishAll = (change: Parameters<DeliveryRepository['finish']>[2], outcome: keyof WorkStats) => ({
+      recorded: Promise.all([
+        writes,
+        ...holding.map(({ delivery }) =>
+          this.deliveries.finish(delivery, token, { ...change, ...(delivery.id !== lead.id ? { sentWith: lead.id } : {}) }, wallNow()),
+        ),
+      ]).then(() => [...outcomes, ...holding.map(() => outcome)]),
+    });
 
     const sender = this.channels.get(lead.channel);
     if (!sender) return finishAll({ status: 'skipped', reason: 'channel_off' }, 'cancelled');
@@ -234,13 +267,18 @@ export class DeliveryWorker {
       type: lead.type,
     };
     const interrupted = await this.findInterruptedSend(holding, sender, message);
-    if (interrupted === 'unknown') return [...outcomes, 'retried'];
+    if (interrupted === 'unknown') return settled(['retried']);
     if (interrupted)
       return finishAll({ status: 'sent', attempt: interrupted.attempt, providerMessageId: interrupted.providerMessageId }, 'sent');
 
     await this.limiters[lead.channel].take();
     if (
-      !sender.idempotent &&
+      needsInFlightMark(
+        sender,
+        holding.map((h) => h.delivery.leaseUntil),
+        wallNow(),
+        this.config.leaseMs,
+      ) &&
       !(await this.deliveries.markInFlight(
         holding.map((h) => h.delivery.id),
         token,
@@ -248,7 +286,7 @@ export class DeliveryWorker {
         this.config.leaseMs,
       ))
     )
-      return [...outcomes, 'retried'];
+      return settled(['retried']);
     const started = wallNow();
     const t0 = performance.now();
     const result: SendResult = await sender
