@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createTransport, type SMTPPoolSentMessageInfo, type Transporter } from 'nodemailer';
+import { SmtpThread } from './smtp-thread';
 import type { ChannelSender, OutgoingMessage, SendResult } from '../channel-sender';
 import { errorText, wrongChannel } from '../channel-sender';
 
@@ -47,11 +47,11 @@ function messageId(deliveryId: string, from: string): string {
 
 export class EmailSender implements ChannelSender {
   readonly channel = 'email' as const;
-  private readonly transport: Transporter<SMTPPoolSentMessageInfo>;
+  private readonly smtp: SmtpThread;
 
   constructor(private readonly options: EmailSenderOptions) {
     const timeout = options.timeoutMs ?? 30_000;
-    this.transport = createTransport({
+    this.smtp = new SmtpThread({
       url: options.smtpUrl,
       pool: true,
       maxConnections: options.maxConnections ?? 5,
@@ -66,24 +66,25 @@ export class EmailSender implements ChannelSender {
   async send(message: OutgoingMessage): Promise<SendResult> {
     const { content } = message;
     if (content.channel !== 'email') return wrongChannel('email', message);
+    // The same delivery keeps the same Message-ID on every attempt, so receiving systems can drop a repeat.
+    const id = messageId(message.deliveryId, this.options.from);
     try {
-      const info = await this.transport.sendMail({
+      const response = await this.smtp.send({
         from: this.options.from,
         to: message.to,
         subject: content.subject,
         text: content.text,
         html: content.html,
-        // The same delivery keeps the same Message-ID on every attempt, so receiving systems can drop a repeat.
-        messageId: messageId(message.deliveryId, this.options.from),
+        messageId: id,
         headers: { 'X-Herald-Delivery-Id': message.deliveryId, 'Content-Language': message.locale },
       });
-      return { outcome: 'sent', providerMessageId: info.messageId, response: { smtp: info.response } };
+      return { outcome: 'sent', providerMessageId: id, response: { smtp: response } };
     } catch (err) {
       return classifySmtpError(err);
     }
   }
 
   async close(): Promise<void> {
-    this.transport.close();
+    await this.smtp.close();
   }
 }
