@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { OutgoingMessage } from '../../../src/delivery/channels/channel-sender';
 import { startDevMailSink } from '../../../src/delivery/channels/email/dev-mail-sink';
 import { EmailSender } from '../../../src/delivery/channels/email/email.sender';
+import { SmtpThread } from '../../../src/delivery/channels/email/smtp-thread';
 import { SmtpSink } from '../../support/fakes/smtp-sink';
 
 let seq = 0;
@@ -98,6 +99,49 @@ describe('EmailSender over pooled SMTP', () => {
     expect(await sender.send(mail())).toMatchObject({ outcome: 'transient' });
     await sink.restart();
     expect(await sender.send(mail())).toMatchObject({ outcome: 'sent' });
+  });
+});
+
+describe('SMTP thread', () => {
+  let sink: SmtpSink;
+  beforeAll(async () => {
+    sink = await SmtpSink.start();
+  });
+  afterAll(async () => {
+    await sink.stop();
+  });
+  const message = (subject: string) => ({ from: 'herald@example.test', to: 'owner@example.test', subject, text: subject });
+
+  it('fails the sends under way when the thread dies, and starts a new one for the next send', async () => {
+    // A relay that accepts the connection and never greets: the send stays under way.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((ok) => silent.listen(0, '127.0.0.1', ok));
+    const port = (silent.address() as { port: number }).port;
+    const smtp = new SmtpThread({ url: `smtp://127.0.0.1:${port}`, pool: true, greetingTimeout: 30_000 });
+    try {
+      const stuck = smtp.send(message('stuck'));
+      await new Promise((r) => setTimeout(r, 200));
+      await (smtp as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      await expect(stuck).rejects.toMatchObject({ code: 'ETHREAD', message: expect.stringContaining('exited') });
+    } finally {
+      await smtp.close();
+      await new Promise<void>((ok) => silent.close(() => ok()));
+    }
+    const working = new SmtpThread({ url: sink.url, pool: true });
+    try {
+      expect(await working.send(message('before'))).toMatch(/^250/);
+      await (working as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+      expect(await working.send(message('after'))).toMatch(/^250/);
+      expect(sink.messages.map((m) => m.subject)).toEqual(expect.arrayContaining(['before', 'after']));
+    } finally {
+      await working.close();
+    }
+  });
+
+  it('refuses sends once closed, and closes without ever having started', async () => {
+    const unused = new SmtpThread({ url: sink.url, pool: true });
+    await unused.close();
+    await expect(unused.send(message('late'))).rejects.toMatchObject({ code: 'ETHREAD' });
   });
 });
 
