@@ -20,26 +20,6 @@ import { RateLimiter } from './rate-limiter';
 import { backoffMs, MAX_DEFERRALS } from './retry-policy';
 import { stillHolds } from './still-holds';
 
-/**
- * Whether a send must first be marked in flight (which also renews the lease and confirms it is still ours).
- * An idempotent send never: repeating it is harmless. A channel that can look a message up (findSent) always:
- * the mark is what tells the next attempt to ask. Any other send only when less than half the lease is left:
- * with more, no other worker can claim its deliveries before the send is over (LEASE_MS is far longer than a
- * send), and the mark would be a write per message that changes nothing. A batch that waited long for its
- * turn (a slow provider, a low rate limit) renews the lease before sending.
- */
-export function needsInFlightMark(
-  sender: Pick<ChannelSender, 'idempotent' | 'findSent'>,
-  leaseUntil: (Date | null)[],
-  now: Date,
-  leaseMs: number,
-): boolean {
-  if (sender.idempotent) return false;
-  if (sender.findSent) return true;
-  const left = Math.min(...leaseUntil.map((until) => (until?.getTime() ?? 0) - now.getTime()));
-  return left < leaseMs / 2;
-}
-
 export interface WorkStats {
   claimed: number;
   sent: number;
@@ -273,12 +253,9 @@ export class DeliveryWorker {
 
     await this.limiters[lead.channel].take();
     if (
-      needsInFlightMark(
-        sender,
-        holding.map((h) => h.delivery.leaseUntil),
-        wallNow(),
-        this.config.leaseMs,
-      ) &&
+      // Marked right before sending: a send whose outcome the database could not record (it is away, or the
+      // lease was lost) is not made at all, rather than made and repeated later.
+      !sender.idempotent &&
       !(await this.deliveries.markInFlight(
         holding.map((h) => h.delivery.id),
         token,
