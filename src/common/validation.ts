@@ -1,4 +1,5 @@
-import { BadRequestException, Param, PipeTransform } from '@nestjs/common';
+import { applyDecorators, BadRequestException, Param, PipeTransform } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
 import { z } from 'zod';
 
 export interface FieldProblem {
@@ -55,3 +56,28 @@ export const idString = z
 
 /** A path parameter validated as an id; errors name the parameter. */
 export const IdParam = (name: string) => Param(name, new ZodPipe(idString, name));
+
+/** How far a paged list may be read: deeper pages cost a skip over every document before them. */
+export const MAX_OFFSET = 1_000_000;
+
+/** A list's page size: `byDefault` when the caller names none, never more than `max`. */
+export interface PageSize {
+  byDefault: number;
+  max: number;
+}
+
+/** `limit` and `offset` of a paged list, to spread into its query schema: `z.object({ ...filters, ...pageParams(size) })`. */
+export function pageParams(size: PageSize) {
+  return {
+    limit: z.coerce.number().int().min(1).max(size.max).default(size.byDefault),
+    offset: z.coerce.number().int().min(0).max(MAX_OFFSET).default(0),
+  };
+}
+
+/** The OpenAPI description of `pageParams(size)`. */
+export function ApiPageQuery(size: PageSize) {
+  return applyDecorators(
+    ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: size.max, default: size.byDefault } }),
+    ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 } }),
+  );
+}
