@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config/config';
 import { describeChannels } from './config/describe';
@@ -18,7 +19,10 @@ async function main(): Promise<void> {
   const logger = app.get(await import('nestjs-pino').then((m) => m.Logger));
   for (const line of describeChannels(config)) logger.log(line, 'Herald');
   await app.listen(config.port, config.host);
-  logger.log(`listening on http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port} (API docs at /docs)`, 'Herald');
+  const bound = app.getHttpServer().address() as AddressInfo;
+  const address = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+  const reach = bound.address === '0.0.0.0' || bound.address === '::' ? ' (every interface)' : '';
+  logger.log(`listening on http://${address}:${bound.port}${reach} (API docs at /docs)`, 'Herald');
 }
 
 main().catch((err) => {

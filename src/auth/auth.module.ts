@@ -6,12 +6,16 @@ import { AccountsModule } from '../accounts/accounts.module';
 import { API_KEY, ApiKeySchema } from './api-key.schema';
 import { ApiKeyBootstrap } from './api-key.bootstrap';
 import { ApiKeyRepository } from './api-key.repository';
+import { ApiKeysService } from './api-keys.service';
 import { AuthGuard } from './auth.guard';
+import { Authenticator } from './authenticator';
+import { KeysController } from './keys.controller';
 import { TokensService } from './tokens.service';
 
 @Module({
   imports: [JwtModule.register({}), MongooseModule.forFeature([{ name: API_KEY, schema: ApiKeySchema }]), AccountsModule],
-  providers: [ApiKeyRepository, TokensService, ApiKeyBootstrap, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [ApiKeyRepository, TokensService],
+  controllers: [KeysController],
+  providers: [ApiKeyRepository, ApiKeysService, TokensService, Authenticator, ApiKeyBootstrap, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [ApiKeyRepository, TokensService, Authenticator],
 })
 export class AuthModule {}

@@ -31,6 +31,8 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       const status = httpException.getStatus();
       const body = httpException.getResponse();
       const payload = typeof body === 'string' ? { message: body } : (body as Record<string, unknown>);
+      if (status === HttpStatus.TOO_MANY_REQUESTS && typeof payload.retryAfter === 'number')
+        res.setHeader('Retry-After', String(payload.retryAfter));
       res.status(status).json({ statusCode: status, error: errorName(status), ...payload });
       return;
     }

@@ -22,13 +22,19 @@ const url = (protocols: RegExp, what: string) =>
     }
   }, `must be a ${what} URL`);
 const zone = z.string().refine((v) => IANAZone.isValidZone(v), 'must be an IANA time zone such as Asia/Shanghai');
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** A duration such as 30s, 15m, 12h or 7d, in milliseconds. */
+export const duration = z
+  .string()
+  .regex(/^\d+[smhd]$/, 'must be a duration such as 30m, 12h or 7d')
+  .transform((v) => Number(v.slice(0, -1)) * UNIT_MS[v.slice(-1) as keyof typeof UNIT_MS]);
 
-const DEV_JWT_SECRET = 'herald-development-secret-do-not-use-in-production';
+export const DEV_JWT_SECRET = 'herald-development-secret-do-not-use-in-production';
 export const DEV_API_KEY = 'herald-dev-key';
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: z.string().min(1).optional(),
   PORT: int(1, 65535).default(3000),
   MONGODB_URI: url(/^mongodb(\+srv)?:$/, 'mongodb://'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -38,11 +44,16 @@ const schema = z.object({
     .default('1mb'),
   EVENTS_RATE_LIMIT: int(1, 1_000_000).default(1_200),
   EVENTS_RATE_WINDOW_MS: int(1_000, 3_600_000).default(60_000),
+  MEMBER_RATE_LIMIT: int(1, 1_000_000).default(600),
+  MEMBER_RATE_WINDOW_MS: int(1_000, 3_600_000).default(60_000),
+  METRICS_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  DOCS_PUBLIC: bool.optional(),
+  EVENTS_MAX_FUTURE_SKEW: duration.prefault('1h'),
   JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
-  JWT_TTL: z
-    .string()
-    .regex(/^\d+[smhd]$/, 'must be a duration such as 30m, 12h or 7d')
-    .default('12h'),
+  JWT_TTL: duration.prefault('12h'),
+  JWT_MAX_TTL: duration.prefault('24h'),
+  AUTH_FAILURE_LIMIT: int(1, 100_000).default(30),
+  AUTH_FAILURE_WINDOW_MS: int(1_000, 3_600_000).default(60_000),
   BOOTSTRAP_API_KEY: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   DEFAULT_TIME_ZONE: zone.default('Asia/Shanghai'),
   TEST_CLOCK_ENABLED: bool.default(false),
@@ -96,6 +107,13 @@ export const ENV_VARIABLES = Object.keys(schema.shape);
 function crossFieldProblems(env: Record<string, string | undefined>): string[] {
   const problems: string[] = [];
   if (env.NODE_ENV === 'production' && !env.JWT_SECRET) problems.push('JWT_SECRET: is required when NODE_ENV=production');
+  if (env.NODE_ENV === 'production' && env.JWT_SECRET === DEV_JWT_SECRET)
+    problems.push('JWT_SECRET: is the published development secret; set a random one of at least 32 characters');
+  if (env.NODE_ENV === 'production' && env.BOOTSTRAP_API_KEY === DEV_API_KEY)
+    problems.push('BOOTSTRAP_API_KEY: is the published development key; set a random one');
+  const ttl = duration.safeParse(env.JWT_TTL ?? '12h');
+  const maxTtl = duration.safeParse(env.JWT_MAX_TTL ?? '24h');
+  if (ttl.success && maxTtl.success && ttl.data > maxTtl.data) problems.push('JWT_TTL: must not exceed JWT_MAX_TTL');
   for (const group of [
     ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'],
     ['WECHAT_APP_ID', 'WECHAT_APP_SECRET'],
@@ -116,7 +134,18 @@ export interface Config {
   bodyLimit: string;
   /** `POST /v1/events` requests per API key (per IP without one) in each window, counted per process. */
   eventsRateLimit: { limit: number; windowMs: number };
-  jwt: { secret: string; ttl: string; isDevelopmentSecret: boolean };
+  /** Requests per member (account and member id) in each window, across every route, counted per process. */
+  memberRateLimit: { limit: number; windowMs: number };
+  /** When set, `/metrics` answers only `Authorization: Bearer <metricsToken>`. */
+  metricsToken: string | null;
+  /** Whether `/docs` and `/docs/openapi.json` are served (by default everywhere but production). */
+  docsPublic: boolean;
+  /** How far ahead of Herald's clock an event's `occurredAt` may be (ms); beyond it the event is rejected. */
+  eventsMaxFutureSkewMs: number;
+  /** Member tokens: `ttl` (ms) for the tokens Herald mints; a token must carry `exp` at most `maxTtlMs` ahead. */
+  jwt: { secret: string; ttlMs: number; maxTtlMs: number; isDevelopmentSecret: boolean };
+  /** Refused credentials per client address in each window before that address gets 429s (counted per process). */
+  authFailures: { limit: number; windowMs: number };
   /** A service key registered (hashed) at start-up; the development key when none is given outside production. */
   bootstrapApiKey: string | null;
   defaultTimeZone: string;
@@ -175,13 +204,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const production = e.NODE_ENV === 'production';
   return {
     env: e.NODE_ENV,
-    host: e.HOST,
+    // Outside production Herald serves this machine only, so the development key and secret never reach a network.
+    host: e.HOST ?? (production ? '0.0.0.0' : '127.0.0.1'),
     port: e.PORT,
     mongodbUri: e.MONGODB_URI,
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
     eventsRateLimit: { limit: e.EVENTS_RATE_LIMIT, windowMs: e.EVENTS_RATE_WINDOW_MS },
-    jwt: { secret: e.JWT_SECRET ?? DEV_JWT_SECRET, ttl: e.JWT_TTL, isDevelopmentSecret: !e.JWT_SECRET },
+    memberRateLimit: { limit: e.MEMBER_RATE_LIMIT, windowMs: e.MEMBER_RATE_WINDOW_MS },
+    metricsToken: e.METRICS_TOKEN ?? null,
+    docsPublic: e.DOCS_PUBLIC ?? !production,
+    eventsMaxFutureSkewMs: e.EVENTS_MAX_FUTURE_SKEW,
+    jwt: { secret: e.JWT_SECRET ?? DEV_JWT_SECRET, ttlMs: e.JWT_TTL, maxTtlMs: e.JWT_MAX_TTL, isDevelopmentSecret: !e.JWT_SECRET },
+    authFailures: { limit: e.AUTH_FAILURE_LIMIT, windowMs: e.AUTH_FAILURE_WINDOW_MS },
     bootstrapApiKey: e.BOOTSTRAP_API_KEY ?? (production ? null : DEV_API_KEY),
     defaultTimeZone: e.DEFAULT_TIME_ZONE,
     testClockEnabled: e.TEST_CLOCK_ENABLED,

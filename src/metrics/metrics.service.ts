@@ -29,6 +29,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly authRefusals = new Counter({
+    name: 'herald_auth_refusals_total',
+    help: 'Requests refused at authentication, by reason (unknown_key, revoked_key, development_key, invalid_token, unknown_member, throttled)',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'herald_' });
   }

@@ -1,4 +1,5 @@
 import { MongoClient } from 'mongodb';
+import { memberKey } from '../../src/accounts/member.repository';
 import { ApiKeyRepository } from '../../src/auth/api-key.repository';
 import { loadConfig } from '../../src/config/config';
 import { MAX_CODE_ATTEMPTS } from '../../src/preferences/verification.service';
@@ -23,7 +24,7 @@ describe('rate limit of POST /v1/events', () => {
   beforeAll(async () => {
     // A window long enough that a loaded machine still gets four requests into it.
     t = await startTestApp('abuse-events', { env: { EVENTS_RATE_LIMIT: '3', EVENTS_RATE_WINDOW_MS: '5000' } });
-    await t.app.get(ApiKeyRepository).register(OTHER_KEY, 'second service', new Date());
+    await t.app.get(ApiKeyRepository).register(OTHER_KEY, 'second service', 'managed', new Date());
     await t
       .http()
       .put('/v1/accounts/acc-limit')
@@ -140,8 +141,8 @@ describe('contact verification attempts', () => {
     try {
       await mongo
         .db()
-        .collection<{ _id: string }>('members')
-        .updateOne({ _id: 'vera' }, { $set: { 'verification.phone.sentAt': new Date(Date.now() - 61_000) } });
+        .collection<{ _id: string; accountId: string }>('members')
+        .updateOne(memberKey(ACC, 'vera'), { $set: { 'verification.phone.sentAt': new Date(Date.now() - 61_000) } });
     } finally {
       await mongo.close();
     }
