@@ -25,6 +25,16 @@ if (mtime(installed) < mtime(path.join(ROOT, 'package-lock.json'))) {
 
 run(process.execPath, [path.join(__dirname, 'local-db.cjs'), '--build-only']);
 
+// `--system`: the test commands also need Debian packages npm cannot install (scripts/system-packages.cjs).
+if (process.argv.includes('--system')) {
+  try {
+    require('./system-packages.cjs').ensureSystemPackages();
+  } catch (err) {
+    process.stderr.write(`[setup] ${err.message}\n`);
+    process.exit(1);
+  }
+}
+
 if (process.argv.includes('--build')) {
   process.stderr.write('[setup] compiling TypeScript\n');
   run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
