@@ -16,7 +16,11 @@ const ERRMSG: Record<number, string> = {
   [-1]: 'system error',
   40001: 'invalid credential, access_token is invalid or not latest',
   40003: 'invalid openid',
+  40029: 'invalid code',
   40037: 'invalid template_id',
+  40163: 'code been used',
+  41008: 'missing code',
+  42003: 'code expired',
   43004: 'require subscribe',
   43101: 'user refuse to accept the msg',
   45009: 'reach max api daily quota limit',
@@ -25,10 +29,21 @@ const ERRMSG: Record<number, string> = {
 const rid = () => `rid: ${randomBytes(4).toString('hex')}-${randomBytes(4).toString('hex')}`;
 const wxError = (errcode: number, errmsg = ERRMSG[errcode] ?? 'error') => ({ errcode, errmsg: `${errmsg} ${rid()}` });
 
+/** WeChat's web-authorisation codes expire after five minutes unused. */
+const OAUTH_CODE_TTL_MS = 5 * 60_000;
+
+interface OAuthCode {
+  openid: string;
+  issuedAt: number;
+  used: boolean;
+  snapshotUser: boolean;
+}
+
 /**
- * A local stand-in for the official-account API: `cgi-bin/stable_token`, `cgi-bin/token` and
- * `cgi-bin/message/template/send`. Like WeChat it answers HTTP 200 with `errcode` in the body, rejects unknown or
- * revoked tokens with 40001, checks `thing` lengths (47003), and drops a repeated `client_msg_id`.
+ * A local stand-in for the official-account API: `cgi-bin/stable_token`, `cgi-bin/token`,
+ * `cgi-bin/message/template/send` and the web authorisation's `sns/oauth2/access_token`. Like WeChat it answers
+ * HTTP 200 with `errcode` in the body, rejects unknown or revoked tokens with 40001, checks `thing` lengths (47003),
+ * drops a repeated `client_msg_id`, and takes each authorisation code once (40029 unknown, 40163 used, 42003 expired).
  */
 export class WeChatFake {
   readonly delivered: WeChatFakeMessage[] = [];
@@ -41,6 +56,10 @@ export class WeChatFake {
   private readonly valid = new Set<string>();
   private readonly byClientMsgId = new Map<string, number>();
   private script: number[] = [];
+  private oauthScript: number[] = [];
+  private readonly oauthCodes = new Map<string, OAuthCode>();
+  /** Every `sns/oauth2/access_token` request, answered or refused. */
+  oauthExchanges = 0;
   private nextMsgId = 3_100_000_001;
   private port = 0;
   private readonly server: Server;
@@ -70,6 +89,21 @@ export class WeChatFake {
     this.script.push(...errcodes);
   }
 
+  /**
+   * The code WeChat would append to the redirect URL after `openid` authorised the official account's page;
+   * `snapshotUser` plays the snapshot-page mode, where WeChat hands out a virtual user (`is_snapshotuser: 1`).
+   */
+  issueOAuthCode(openid: string, options: { snapshotUser?: boolean } = {}): string {
+    const code = randomBytes(16).toString('hex');
+    this.oauthCodes.set(code, { openid, issuedAt: Date.now(), used: false, snapshotUser: options.snapshotUser === true });
+    return code;
+  }
+
+  /** The next code exchanges answer these errcodes in turn (e.g. -1 system error, 40125 when WeChat has a new secret). */
+  failNextOAuth(...errcodes: number[]): void {
+    this.oauthScript.push(...errcodes);
+  }
+
   /** Every issued token stops working (WeChat's 2-hour expiry, or a force_refresh by someone else). */
   revokeTokens(): void {
     this.valid.clear();
@@ -92,6 +126,7 @@ export class WeChatFake {
       // The classic endpoint replaces the token on every call.
       return this.token(res, q.get('grant_type') ?? undefined, q.get('appid') ?? undefined, q.get('secret') ?? undefined, true);
     }
+    if (url.pathname === '/sns/oauth2/access_token' && req.method === 'GET') return this.oauth(res, url.searchParams);
     if (url.pathname === '/cgi-bin/message/template/send' && req.method === 'POST') {
       return this.send(res, url.searchParams.get('access_token'), raw);
     }
@@ -110,6 +145,35 @@ export class WeChatFake {
       this.issuedTokens.push(this.current);
     }
     sendJson(res, 200, { access_token: this.current, expires_in: this.expiresIn });
+  }
+
+  /** Web authorisation step 2: code → user access token and openid (a code is good for one exchange). */
+  private oauth(res: ServerResponse, q: URLSearchParams): void {
+    this.oauthExchanges++;
+    const appid = q.get('appid');
+    const secret = q.get('secret');
+    const code = q.get('code');
+    if (!appid) return sendJson(res, 200, wxError(41002, 'appid missing'));
+    if (appid !== this.appId) return sendJson(res, 200, wxError(40013, 'invalid appid'));
+    if (!secret) return sendJson(res, 200, wxError(41004, 'appsecret missing'));
+    if (secret !== this.appSecret) return sendJson(res, 200, wxError(40125, 'invalid appsecret'));
+    if (!code) return sendJson(res, 200, wxError(41008));
+    if (q.get('grant_type') !== 'authorization_code') return sendJson(res, 200, wxError(40002, 'invalid grant_type'));
+    const scripted = this.oauthScript.shift();
+    if (scripted !== undefined) return sendJson(res, 200, wxError(scripted));
+    const issued = this.oauthCodes.get(code);
+    if (!issued) return sendJson(res, 200, wxError(40029));
+    if (issued.used) return sendJson(res, 200, wxError(40163));
+    if (Date.now() - issued.issuedAt > OAUTH_CODE_TTL_MS) return sendJson(res, 200, wxError(42003));
+    issued.used = true;
+    sendJson(res, 200, {
+      access_token: `FAKE_WEB_TOKEN_${randomBytes(24).toString('hex')}`,
+      expires_in: 7200,
+      refresh_token: `FAKE_REFRESH_${randomBytes(24).toString('hex')}`,
+      openid: issued.openid,
+      scope: 'snsapi_base',
+      ...(issued.snapshotUser && { is_snapshotuser: 1 }),
+    });
   }
 
   private send(res: ServerResponse, token: string | null, raw: string): void {

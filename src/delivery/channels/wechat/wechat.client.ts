@@ -39,6 +39,27 @@ export interface WeChatBody {
 }
 
 /**
+ * One call to the WeChat API, its JSON body returned as is (WeChat reports errors in the body with HTTP 200).
+ * Failures name only their cause: the URL carries the access token or the app secret.
+ */
+export async function callWeChat(url: URL, init: RequestInit, timeoutMs = 15_000): Promise<WeChatBody> {
+  let res: Response;
+  try {
+    res = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new WeChatHttpError(`WeChat request failed: ${cause?.code ?? cause?.message ?? (err as Error).name}`);
+  }
+  const text = await res.text();
+  if (!res.ok) throw new WeChatHttpError(`WeChat answered HTTP ${res.status}`, res.status);
+  try {
+    return JSON.parse(text) as WeChatBody;
+  } catch {
+    throw new WeChatHttpError('WeChat answered with a body that is not JSON', res.status);
+  }
+}
+
+/**
  * Official-account API calls with the access token cached in the shared token store. Tokens come from
  * `cgi-bin/stable_token`, which hands every caller the same token while it is valid, so Herald processes that
  * refresh at the same moment do not invalidate each other's token.
@@ -74,26 +95,8 @@ export class WeChatClient {
   async post(path: string, body: unknown, accessToken?: string): Promise<WeChatBody> {
     const url = new URL(path, this.options.apiBaseUrl);
     if (accessToken) url.searchParams.set('access_token', accessToken);
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
-      });
-    } catch (err) {
-      // Only the cause is reported: the URL carries the access token.
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new WeChatHttpError(`WeChat request failed: ${cause?.code ?? cause?.message ?? (err as Error).name}`);
-    }
-    const text = await res.text();
-    if (!res.ok) throw new WeChatHttpError(`WeChat answered HTTP ${res.status}`, res.status);
-    try {
-      return JSON.parse(text) as WeChatBody;
-    } catch {
-      throw new WeChatHttpError('WeChat answered with a body that is not JSON', res.status);
-    }
+    const init = { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+    return callWeChat(url, init, this.options.timeoutMs);
   }
 
   private async loadToken(): Promise<string> {
