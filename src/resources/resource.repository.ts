@@ -8,6 +8,7 @@ import type { VersionedResource } from '../events/apply-event';
 import type { ResourceStatus } from '../lifecycle/lifecycle.types';
 import { bulkMisses, docBatches, leaseAsRead } from '../database/bulk';
 import { AccountScope, collectionOf, plain, Plain, scopeFilter } from '../database/plain';
+import { ResourceScope, scopeQuery } from './resource-scope';
 import { RESOURCE, ResourceDoc } from './resource.schema';
 
 export type Resource = Plain<ResourceDoc>;
@@ -57,6 +58,8 @@ export function resourceStateOf(doc: Resource): VersionedResource {
 export interface ResourceListQuery {
   product?: string;
   status?: ResourceStatus;
+  /** Only the resources this scope covers (null: every resource of the account). */
+  scope: ResourceScope | null;
   limit: number;
   offset: number;
 }
@@ -70,7 +73,12 @@ export class ResourceRepository {
   }
 
   async list(accountId: string, q: ResourceListQuery): Promise<{ items: Resource[]; total: number }> {
-    const filter = { accountId, ...(q.product ? { product: q.product } : {}), ...(q.status ? { status: q.status } : {}) };
+    const filter = {
+      accountId,
+      ...(q.product ? { product: q.product } : {}),
+      ...(q.status ? { status: q.status } : {}),
+      ...scopeQuery(q.scope),
+    };
     const [docs, total] = await Promise.all([
       this.resources.find(filter).sort({ expiresAt: 1, _id: 1 }).skip(q.offset).limit(q.limit).lean<ResourceDoc[]>(),
       this.resources.countDocuments(filter),

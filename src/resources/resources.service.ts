@@ -5,6 +5,7 @@ import type { Principal } from '../common/auth/principal';
 import { notFound } from '../common/errors';
 import { ALL_ACCOUNTS } from '../database/plain';
 import type { ResourceStatus } from '../lifecycle/lifecycle.types';
+import { ResourceScope, scopeCovers } from './resource-scope';
 import { Resource, ResourceRepository } from './resource.repository';
 
 /** What clients see of a resource: its lifecycle state, not the bookkeeping behind it. */
@@ -30,15 +31,6 @@ export function resourceView(r: Resource) {
   };
 }
 
-/** A collaborator's scope covers a resource by product or by id; no scope means every resource. */
-export function scopeCovers(
-  scope: { products: string[]; resourceIds: string[] } | null,
-  resource: { id: string; product: string | null },
-): boolean {
-  if (!scope) return true;
-  return scope.resourceIds.includes(resource.id) || (resource.product !== null && scope.products.includes(resource.product));
-}
-
 @Injectable()
 export class ResourcesService {
   constructor(
@@ -56,21 +48,20 @@ export class ResourcesService {
 
   async list(accountId: string, q: { product?: string; status?: ResourceStatus; limit: number; offset: number }, principal: Principal) {
     assertConsoleMember(principal, accountId);
-    const page = await this.resources.list(accountId, q);
-    const visible = await this.visibleFilter(principal);
-    return { items: page.items.filter(visible).map(resourceView), total: page.total, limit: q.limit, offset: q.offset };
+    const page = await this.resources.list(accountId, { ...q, scope: await this.scopeOf(principal) });
+    return { items: page.items.map(resourceView), total: page.total, limit: q.limit, offset: q.offset };
   }
 
   async assertCanSee(principal: Principal, resource: Resource): Promise<void> {
     assertConsoleMember(principal, resource.accountId);
-    if (!(await this.visibleFilter(principal))(resource)) throw notFound('resource', resource.id);
+    if (!scopeCovers(await this.scopeOf(principal), resource)) throw notFound('resource', resource.id);
   }
 
-  /** Creators, finance collaborators and services see every resource; scoped collaborators only theirs. */
-  private async visibleFilter(principal: Principal): Promise<(r: Resource) => boolean> {
+  /** Creators, finance collaborators and services see every resource (no scope); scoped collaborators only theirs. */
+  private async scopeOf(principal: Principal): Promise<ResourceScope | null> {
     if (principal.kind === 'service' || principal.roles.includes('creator') || principal.roles.includes('finance_collaborator'))
-      return () => true;
+      return null;
     const member = await this.members.get(principal.accountId, principal.memberId);
-    return (r) => scopeCovers(member?.scope ?? null, r);
+    return member?.scope ?? null;
   }
 }
