@@ -4,11 +4,12 @@ import { z } from 'zod';
 import { assertCreator } from '../common/auth/access';
 import { Auth, CurrentPrincipal } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
-import { idString, ZodPipe } from '../common/validation';
+import { ApiPageQuery, idString, PageSize, pageParams, ZodPipe } from '../common/validation';
 import { CHANNELS } from '../lifecycle/message-types';
 import { DeliveryRepository } from './delivery.repository';
 import { DELIVERY_STATUSES } from './delivery.schema';
 
+const PAGE: PageSize = { byDefault: 50, max: 200 };
 const query = z.object({
   accountId: idString,
   resourceId: idString.optional(),
@@ -16,8 +17,7 @@ const query = z.object({
   memberId: idString.optional(),
   channel: z.enum(CHANNELS).optional(),
   status: z.enum(DELIVERY_STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  ...pageParams(PAGE),
 });
 
 @ApiTags('deliveries')
@@ -34,8 +34,7 @@ export class DeliveriesController {
   @ApiQuery({ name: 'memberId', required: false })
   @ApiQuery({ name: 'channel', required: false, enum: CHANNELS })
   @ApiQuery({ name: 'status', required: false, enum: DELIVERY_STATUSES })
-  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200 } })
-  @ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, maximum: 1000000 } })
+  @ApiPageQuery(PAGE)
   async list(@Query(new ZodPipe(query)) q: z.output<typeof query>, @CurrentPrincipal() p: Principal) {
     assertCreator(p, q.accountId);
     const { accountId, limit, offset, ...filter } = q;

@@ -5,15 +5,15 @@ import { Auth, CurrentPrincipal } from '../common/auth/auth.decorators';
 import type { MemberPrincipal } from '../common/auth/principal';
 import { WallClock } from '../common/clock';
 import { notFound } from '../common/errors';
-import { ZodPipe } from '../common/validation';
+import { ApiPageQuery, PageSize, pageParams, ZodPipe } from '../common/validation';
 import { CATEGORIES } from '../lifecycle/message-types';
 import { InboxRepository } from './inbox.repository';
 
+const PAGE: PageSize = { byDefault: 20, max: 100 };
 const pageQuery = z.object({
   unread: z.enum(['true', 'false']).optional(),
   category: z.enum(CATEGORIES).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  ...pageParams(PAGE),
 });
 
 /** A message id is its delivery id (`<notice>|<member>|inbox`, with `|` and instants in it): matched exactly, never parsed. */
@@ -33,8 +33,7 @@ export class InboxController {
   @ApiOperation({ summary: 'My in-site messages, newest first, with unread and category filters' })
   @ApiQuery({ name: 'unread', required: false, enum: ['true', 'false'] })
   @ApiQuery({ name: 'category', required: false, enum: CATEGORIES })
-  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 100 } })
-  @ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, maximum: 100000 } })
+  @ApiPageQuery(PAGE)
   async list(@Query(new ZodPipe(pageQuery)) q: z.output<typeof pageQuery>, @CurrentPrincipal() p: MemberPrincipal) {
     // In parallel: the console waits for this answer before it shows the inbox.
     const [page, unread] = await Promise.all([

@@ -26,9 +26,21 @@ export class NoticeRepository {
     return docs.length - existing.size;
   }
 
-  async forResource(accountId: string, resourceId: string): Promise<Notice[]> {
-    const docs = await this.notices.find({ accountId, resourceId }).sort({ dueAt: 1, _id: 1 }).lean<NoticeDoc[]>();
-    return docs.map((d) => plain(d));
+  /** A page of a resource's notices counted from the newest (`offset` 0 is the latest), and how many it has in all. */
+  async pageForResource(accountId: string, resourceId: string, limit: number, offset: number): Promise<{ items: Notice[]; total: number }> {
+    const filter = { accountId, resourceId };
+    const [docs, total] = await Promise.all([
+      this.notices.find(filter).sort({ dueAt: -1, _id: -1 }).skip(offset).limit(limit).lean<NoticeDoc[]>(),
+      this.notices.countDocuments(filter),
+    ]);
+    return { items: docs.map((d) => plain(d)), total };
+  }
+
+  /** Those of `ids` (dedupe keys) that are stored. */
+  async existingIds(accountId: string, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const docs = await this.notices.find({ _id: { $in: ids }, accountId }, { _id: 1 }).lean<{ _id: string }[]>();
+    return new Set(docs.map((d) => d._id));
   }
 
   /**

@@ -3,16 +3,16 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Auth, CurrentPrincipal } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
-import { idString, IdParam, ZodPipe } from '../common/validation';
+import { ApiPageQuery, idString, IdParam, PageSize, pageParams, ZodPipe } from '../common/validation';
 import { RESOURCE_STATUSES } from '../lifecycle/lifecycle.types';
 import { resourceView, ResourcesService } from './resources.service';
 
+const PAGE: PageSize = { byDefault: 50, max: 200 };
 const listQuery = z.object({
   accountId: idString,
   product: idString.optional(),
   status: z.enum(RESOURCE_STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  ...pageParams(PAGE),
 });
 
 @ApiTags('resources')
@@ -26,8 +26,7 @@ export class ResourcesController {
   @ApiQuery({ name: 'accountId', required: true })
   @ApiQuery({ name: 'product', required: false })
   @ApiQuery({ name: 'status', required: false, enum: RESOURCE_STATUSES })
-  @ApiQuery({ name: 'limit', required: false, schema: { type: 'integer', minimum: 1, maximum: 200 } })
-  @ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, maximum: 1000000 } })
+  @ApiPageQuery(PAGE)
   list(@Query(new ZodPipe(listQuery)) q: z.output<typeof listQuery>, @CurrentPrincipal() p: Principal) {
     const { accountId, ...rest } = q;
     return this.resources.list(accountId, rest, p);

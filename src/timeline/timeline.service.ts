@@ -33,24 +33,28 @@ export class TimelineService {
     this.deliveries = provider;
   }
 
-  async timeline(resourceId: string, principal: Principal) {
+  /** `page` picks the produced notices, counted from the newest; they are listed in due order. */
+  async timeline(resourceId: string, principal: Principal, page: { limit: number; offset: number }) {
     const doc = await this.resources.get(resourceId, principal);
     const now = this.clock.now();
     const state = resourceStateOf(doc);
     const policy = this.planning.policyFor(state);
     const zone = policy?.timeZone ?? (await this.accounts.get(doc.accountId))?.timeZone ?? 'UTC';
     const account = this.planning.accountState(doc.accountId, await this.accounts.get(doc.accountId));
-    const produced = await this.notices.forResource(doc.accountId, doc.id);
+    const producedPage = await this.notices.pageForResource(doc.accountId, doc.id, page.limit, page.offset);
+    const produced = producedPage.items.reverse();
     const summaries = this.deliveries
       ? await this.deliveries.summarise(
           doc.accountId,
           produced.map((n) => n.id),
         )
       : new Map();
-    const producedKeys = new Set(produced.map((n) => n.id));
-    const planned = this.planning
-      .timeline(state, account, now)
-      .filter((n) => n.dueAt.getTime() > now.getTime() && !producedKeys.has(n.dedupeKey));
+    const upcoming = this.planning.timeline(state, account, now).filter((n) => n.dueAt.getTime() > now.getTime());
+    const producedKeys = await this.notices.existingIds(
+      doc.accountId,
+      upcoming.map((n) => n.dedupeKey),
+    );
+    const planned = upcoming.filter((n) => !producedKeys.has(n.dedupeKey));
     return {
       resource: resourceView(doc),
       policy: policy ? { product: policy.product, version: policy.version, timeZone: policy.timeZone } : null,
@@ -68,6 +72,9 @@ export class TimelineService {
         data: n.data,
         deliveries: summaries.get(n.id) ?? {},
       })),
+      producedTotal: producedPage.total,
+      limit: page.limit,
+      offset: page.offset,
       planned: planned.map((n) => ({
         id: n.dedupeKey,
         type: n.type,
