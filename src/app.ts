@@ -5,6 +5,8 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { Clock, ControllableClock, SystemClock, SystemWallClock, WallClock } from './common/clock';
 import { useRequestBodies } from './common/request-body';
+import { securityHeaders } from './common/security-headers';
+import { MemberThrottlerGuard } from './common/throttle';
 import type { Config } from './config/config';
 
 export interface AppOptions {
@@ -27,10 +29,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   );
   app.useLogger(app.get(Logger));
+  app.use(securityHeaders);
   useRequestBodies(app, config.bodyLimit);
   app.disable('x-powered-by');
   app.enableShutdownHooks();
+  // After the AuthGuard (an APP_GUARD, installed first), which names the member it counts.
+  app.useGlobalGuards(app.get(MemberThrottlerGuard));
 
+  if (config.docsPublic) serveDocs(app);
+  return app;
+}
+
+/** The OpenAPI document at /docs/openapi.json and its viewer at /docs (DOCS_PUBLIC). */
+function serveDocs(app: NestExpressApplication): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -42,5 +53,4 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       .build(),
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
-  return app;
 }

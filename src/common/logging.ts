@@ -89,6 +89,7 @@ function configuredSecrets(config: Config): string[] {
     secrets.push(config.sms.authToken, Buffer.from(`${config.sms.accountSid}:${config.sms.authToken}`).toString('base64'));
   }
   if (config.wechat) secrets.push(config.wechat.appSecret);
+  if (config.metricsToken) secrets.push(config.metricsToken);
   if (config.email.smtpUrl) {
     const password = new URL(config.email.smtpUrl).password;
     if (password) secrets.push(password, decodeURIComponent(password));

@@ -125,8 +125,9 @@ describe('bad input', () => {
         SCHEDULER_ENABLED: 'false',
         DELIVERY_ENABLED: 'false',
         BODY_LIMIT: '256kb',
-        // The run posts events faster than the production limit allows; 429s would only hide code from it.
+        // The run posts faster than the production limits allow; 429s would only hide code from it.
         EVENTS_RATE_LIMIT: '1000000',
+        MEMBER_RATE_LIMIT: '1000000',
       },
     });
     await t.app.listen(0, '127.0.0.1');
