@@ -48,10 +48,6 @@ const schema = z.object({
   MEMBER_RATE_WINDOW_MS: int(1_000, 3_600_000).default(60_000),
   METRICS_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
   DOCS_PUBLIC: bool.optional(),
-  MEMBER_RATE_LIMIT: int(1, 1_000_000).default(600),
-  MEMBER_RATE_WINDOW_MS: int(1_000, 3_600_000).default(60_000),
-  METRICS_TOKEN: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
-  DOCS_PUBLIC: bool.optional(),
   EVENTS_MAX_FUTURE_SKEW: duration.prefault('1h'),
   JWT_SECRET: z.string().min(32, { error: 'must be at least 32 characters' }).optional(),
   JWT_TTL: duration.prefault('12h'),
@@ -144,12 +140,6 @@ export interface Config {
   metricsToken: string | null;
   /** Whether `/docs` and `/docs/openapi.json` are served (by default everywhere but production). */
   docsPublic: boolean;
-  /** Requests per member (account and member id) in each window, across every route, counted per process. */
-  memberRateLimit: { limit: number; windowMs: number };
-  /** When set, `/metrics` answers only `Authorization: Bearer <metricsToken>`. */
-  metricsToken: string | null;
-  /** Whether `/docs` and `/docs/openapi.json` are served (by default everywhere but production). */
-  docsPublic: boolean;
   /** How far ahead of Herald's clock an event's `occurredAt` may be (ms); beyond it the event is rejected. */
   eventsMaxFutureSkewMs: number;
   /** Member tokens: `ttl` (ms) for the tokens Herald mints; a token must carry `exp` at most `maxTtlMs` ahead. */
@@ -221,9 +211,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     logLevel: e.LOG_LEVEL,
     bodyLimit: e.BODY_LIMIT,
     eventsRateLimit: { limit: e.EVENTS_RATE_LIMIT, windowMs: e.EVENTS_RATE_WINDOW_MS },
-    memberRateLimit: { limit: e.MEMBER_RATE_LIMIT, windowMs: e.MEMBER_RATE_WINDOW_MS },
-    metricsToken: e.METRICS_TOKEN ?? null,
-    docsPublic: e.DOCS_PUBLIC ?? !production,
     memberRateLimit: { limit: e.MEMBER_RATE_LIMIT, windowMs: e.MEMBER_RATE_WINDOW_MS },
     metricsToken: e.METRICS_TOKEN ?? null,
     docsPublic: e.DOCS_PUBLIC ?? !production,
