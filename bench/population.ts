@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { AccountDoc } from '../src/accounts/account.schema';
 import type { MemberDoc } from '../src/accounts/member.schema';
+import { scopedId } from '../src/accounts/scoped-id';
 import type { ResourceDoc } from '../src/resources/resource.schema';
 import type { SubscriptionDoc } from '../src/subscriptions/subscription.schema';
 import {
@@ -149,8 +150,9 @@ export function accountDocs(a: number, nowMs: number, recipients = 3): { account
       updatedAt: at,
     },
     members: Array.from({ length: recipients }, (_, m) => ({
-      _id: `${id}-m${m}`,
+      _id: scopedId(id, `${id}-m${m}`),
       accountId: id,
+      memberId: `${id}-m${m}`,
       name: `Member ${m} of ${a}`,
       roles: [...roles[m % roles.length]],
       scope: null,

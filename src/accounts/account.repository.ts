@@ -64,6 +64,17 @@ export class AccountRepository {
     return res.matchedCount === 1;
   }
 
+  /**
+   * Removes an account a request created when its creator could not be added: only while it is as that
+   * request left it (its creation instant, no creator, no balance from an event), so nobody else's write is lost.
+   */
+  async deleteUnclaimed(accountId: string, createdAt: Date): Promise<boolean> {
+    const res = await retryBusy(() =>
+      this.accounts.deleteOne({ _id: accountId, createdAt, creatorId: null, 'fieldVersions.balance': { $exists: false } }),
+    );
+    return res.deletedCount === 1;
+  }
+
   async releaseCreator(accountId: string, memberId: string, now: Date): Promise<void> {
     await retryBusy(() => this.accounts.updateOne({ _id: accountId, creatorId: memberId }, { $set: { creatorId: null, updatedAt: now } }));
   }

@@ -1,10 +1,18 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, CurrentPrincipal } from '../common/auth/auth.decorators';
 import type { Principal } from '../common/auth/principal';
-import { IdParam, openApiSchema, ZodPipe } from '../common/validation';
-import { createMemberInput, groupInput, putAccountInput, updateGroupInput, updateMemberInput } from './accounts.dto';
-import type { CreateMemberInput, PutAccountInput, UpdateMemberInput } from './accounts.dto';
+import { ApiPageQuery, IdParam, openApiSchema, ZodPipe } from '../common/validation';
+import {
+  createMemberInput,
+  groupInput,
+  MEMBERS_PAGE,
+  pageQuery,
+  putAccountInput,
+  updateGroupInput,
+  updateMemberInput,
+} from './accounts.dto';
+import type { CreateMemberInput, PageQuery, PutAccountInput, UpdateMemberInput } from './accounts.dto';
 import { AccountsService } from './accounts.service';
 import type { Member } from './member.repository';
 
@@ -38,9 +46,15 @@ export class AccountsController {
 
   @Get('members')
   @Auth('service', 'member')
-  @ApiOperation({ summary: "List the account's members (creator)" })
-  async listMembers(@IdParam('accountId') accountId: string, @CurrentPrincipal() p: Principal) {
-    return (await this.accounts.listMembers(accountId, p)).map(publicMember);
+  @ApiOperation({ summary: `The account's members by name, at most ${MEMBERS_PAGE.max} a page (creator)` })
+  @ApiPageQuery(MEMBERS_PAGE)
+  async listMembers(
+    @IdParam('accountId') accountId: string,
+    @Query(new ZodPipe(pageQuery)) q: PageQuery,
+    @CurrentPrincipal() p: Principal,
+  ) {
+    const page = await this.accounts.listMembers(accountId, q, p);
+    return { items: page.items.map(publicMember), total: page.total, limit: q.limit, offset: q.offset };
   }
 
   @Post('members')
@@ -85,9 +99,11 @@ export class AccountsController {
 
   @Get('groups')
   @Auth('service', 'member')
-  @ApiOperation({ summary: 'List receiver groups (creator)' })
-  listGroups(@IdParam('accountId') accountId: string, @CurrentPrincipal() p: Principal) {
-    return this.accounts.listGroups(accountId, p);
+  @ApiOperation({ summary: `The account's receiver groups by name, at most ${MEMBERS_PAGE.max} a page (creator)` })
+  @ApiPageQuery(MEMBERS_PAGE)
+  async listGroups(@IdParam('accountId') accountId: string, @Query(new ZodPipe(pageQuery)) q: PageQuery, @CurrentPrincipal() p: Principal) {
+    const page = await this.accounts.listGroups(accountId, q, p);
+    return { ...page, limit: q.limit, offset: q.offset };
   }
 
   @Post('groups')

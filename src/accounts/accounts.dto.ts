@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { idString } from '../common/validation';
+import { idString, PageSize, pageParams } from '../common/validation';
 import { ROLES } from '../lifecycle/message-types';
 import { LOCALES } from './member.schema';
 
@@ -72,7 +72,12 @@ export const updateGroupInput = z
   .partial()
   .refine((g) => Object.keys(g).length > 0, 'must change at least one field');
 
+/** The members and groups lists, paged like the other lists (the console reads them `max` at a time). */
+export const MEMBERS_PAGE: PageSize = { byDefault: 50, max: 200 };
+export const pageQuery = z.object(pageParams(MEMBERS_PAGE));
+
 export type CreateMemberInput = z.output<typeof createMemberInput>;
 export type UpdateMemberInput = z.output<typeof updateMemberInput>;
 export type PutAccountInput = z.output<typeof putAccountInput>;
 export type ContactsInput = z.output<typeof contactsInput>;
+export type PageQuery = z.output<typeof pageQuery>;

@@ -8,6 +8,7 @@ import { GROUP, GroupSchema } from './group.schema';
 import { GroupRepository } from './group.repository';
 import { MEMBER, MemberSchema } from './member.schema';
 import { MemberRepository } from './member.repository';
+import { IdMigration } from './migrate-ids';
 
 @Module({
   imports: [
@@ -18,7 +19,7 @@ import { MemberRepository } from './member.repository';
     ]),
   ],
   controllers: [AccountsController],
-  providers: [AccountRepository, MemberRepository, GroupRepository, AccountsService],
+  providers: [AccountRepository, MemberRepository, GroupRepository, AccountsService, IdMigration],
   exports: [AccountRepository, MemberRepository, GroupRepository, AccountsService],
 })
 export class AccountsModule {}

@@ -6,7 +6,7 @@ import { Clock } from '../common/clock';
 import { conflict, notFound } from '../common/errors';
 import { CONFIG, Config } from '../config/config';
 import { Account, AccountRepository } from './account.repository';
-import type { ContactsInput, CreateMemberInput, PutAccountInput, UpdateMemberInput } from './accounts.dto';
+import type { ContactsInput, CreateMemberInput, PageQuery, PutAccountInput, UpdateMemberInput } from './accounts.dto';
 import { GroupRepository } from './group.repository';
 import { Member, MemberFields, MemberRepository } from './member.repository';
 import type { MemberDoc } from './member.schema';
@@ -28,28 +28,37 @@ export class AccountsService {
     input: PutAccountInput,
     principal: Principal,
   ): Promise<{ account: Account; creator: Member | null; created: boolean }> {
+    const roles = input.creator?.roles ?? ['creator'];
+    if (!roles.includes('creator'))
+      throw new BadRequestException({
+        message: 'creator.roles: must include creator',
+        fields: [{ field: 'creator.roles', message: 'must include creator' }],
+      });
     const now = this.clock.now();
     const existing = await this.accounts.get(accountId);
-    const { account, created } = await this.accounts.upsertProfile(
-      accountId,
-      {
-        name: input.name,
-        customerLevel: input.customerLevel ?? existing?.customerLevel ?? 'V0',
-        timeZone: input.timeZone ?? existing?.timeZone ?? this.config.defaultTimeZone,
-      },
-      now,
-    );
+    const profile = {
+      name: input.name,
+      customerLevel: input.customerLevel ?? existing?.customerLevel ?? 'V0',
+      timeZone: input.timeZone ?? existing?.timeZone ?? this.config.defaultTimeZone,
+    };
+    // A new account is created first, for its creator to join; an existing one changes only once its creator is in.
+    const upserted = existing ? null : await this.accounts.upsertProfile(accountId, profile, now);
+    const created = upserted?.created ?? false;
     let creator: Member | null = null;
     if (input.creator) {
-      const roles = input.creator.roles ?? ['creator'];
-      if (!roles.includes('creator'))
-        throw new BadRequestException({
-          message: 'creator.roles: must include creator',
-          fields: [{ field: 'creator.roles', message: 'must include creator' }],
-        });
-      creator = await this.addMember(accountId, { ...input.creator, roles }, principal);
+      const timeZone = input.creator.timeZone ?? profile.timeZone;
+      try {
+        creator = await this.addMember(accountId, { ...input.creator, roles, timeZone }, principal);
+      } catch (err) {
+        // A failed request leaves nothing behind: the account it created goes again (unless another writer took it meanwhile).
+        if (created) await this.accounts.deleteUnclaimed(accountId, now);
+        throw err;
+      }
     }
-    return { account: (await this.accounts.get(accountId)) ?? account, creator, created };
+    const account = upserted
+      ? ((await this.accounts.get(accountId)) ?? upserted.account)
+      : (await this.accounts.upsertProfile(accountId, profile, now)).account;
+    return { account, creator, created };
   }
 
   async getAccount(accountId: string, principal: Principal): Promise<Account> {
@@ -59,10 +68,10 @@ export class AccountsService {
     return account;
   }
 
-  async listMembers(accountId: string, principal: Principal): Promise<Member[]> {
+  async listMembers(accountId: string, page: PageQuery, principal: Principal): Promise<{ items: Member[]; total: number }> {
     assertCreator(principal, accountId);
     await this.getAccount(accountId, principal);
-    return this.members.list(accountId);
+    return this.members.page(accountId, page);
   }
 
   async getMember(accountId: string, memberId: string, principal: Principal): Promise<Member> {
@@ -82,6 +91,9 @@ export class AccountsService {
     if (isCreator && !(await this.accounts.claimCreator(accountId, memberId, now))) {
       throw conflict(`account ${accountId} already has a creator (${account.creatorId}); an account has exactly one`);
     }
+    // A creator slot this request claimed is given back if the member cannot be added, whatever the reason.
+    const release = () =>
+      isCreator && account.creatorId !== memberId ? this.accounts.releaseCreator(accountId, memberId, now) : undefined;
     const fields: MemberFields = {
       name: input.name,
       roles: input.roles,
@@ -91,11 +103,15 @@ export class AccountsService {
       timeZone: input.timeZone ?? account.timeZone,
       quietHours: input.quietHours ?? null,
     };
-    if (!(await this.members.insert(accountId, memberId, fields, now))) {
-      if (isCreator && account.creatorId !== memberId) await this.accounts.releaseCreator(accountId, memberId, now);
+    const member = await this.members.insert(accountId, memberId, fields, now).catch(async (err: unknown) => {
+      await release();
+      throw err;
+    });
+    if (!member) {
+      await release();
       throw conflict(`member ${memberId} already exists`);
     }
-    return (await this.members.get(accountId, memberId))!;
+    return member;
   }
 
   async updateMember(accountId: string, memberId: string, input: UpdateMemberInput, principal: Principal): Promise<Member> {
@@ -135,9 +151,9 @@ export class AccountsService {
     await this.groups.removeMember(accountId, memberId, this.clock.now());
   }
 
-  async listGroups(accountId: string, principal: Principal) {
+  async listGroups(accountId: string, page: PageQuery, principal: Principal) {
     assertCreator(principal, accountId);
-    return this.groups.list(accountId);
+    return this.groups.page(accountId, page);
   }
 
   async createGroup(accountId: string, input: { id?: string; name: string; memberIds: string[] }, principal: Principal) {

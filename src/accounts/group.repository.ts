@@ -2,30 +2,50 @@ import { retryBusy } from '../database/retry';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
-import { collectionOf, isDuplicateKey, plain, Plain } from '../database/plain';
+import { collectionOf, isDuplicateKey } from '../database/plain';
 import { GROUP, GroupDoc } from './group.schema';
+import { scopedId } from './scoped-id';
 
-export type Group = Plain<GroupDoc>;
+/** A receiver group as callers see it: `id` is the group id within its account. */
+export type Group = Omit<GroupDoc, '_id' | 'groupId'> & { id: string };
+
+/** The filter naming one group (ids are unique per account). */
+export const groupKey = (accountId: string, groupId: string) => ({ _id: scopedId(accountId, groupId), accountId });
+
+const toGroup = ({ _id: _key, groupId, ...rest }: GroupDoc): Group => (void _key, { id: groupId, ...rest });
+const orNull = (doc: GroupDoc | null) => (doc ? toGroup(doc) : null);
 
 @Injectable()
 export class GroupRepository {
   constructor(@InjectModel(GROUP) private readonly groups: Model<GroupDoc>) {}
 
-  async list(accountId: string): Promise<Group[]> {
-    const docs = await this.groups.find({ accountId }).sort({ name: 1 }).lean<GroupDoc[]>();
-    return docs.map((d) => plain(d));
+  /** An account's groups by name (names are unique in an account), `limit` at a time, with how many there are. */
+  async page(accountId: string, q: { limit: number; offset: number }): Promise<{ items: Group[]; total: number }> {
+    const [docs, total] = await Promise.all([
+      this.groups.find({ accountId }).sort({ name: 1 }).skip(q.offset).limit(q.limit).lean<GroupDoc[]>(),
+      this.groups.countDocuments({ accountId }),
+    ]);
+    return { items: docs.map(toGroup), total };
+  }
+
+  /** Which of these group ids exist in the account. */
+  async existing(accountId: string, groupIds: string[]): Promise<string[]> {
+    if (!groupIds.length) return [];
+    const keys = groupIds.map((id) => scopedId(accountId, id));
+    const docs = await this.groups.find({ _id: { $in: keys }, accountId }, { groupId: 1 }).lean<{ groupId: string }[]>();
+    return docs.map((d) => d.groupId);
   }
 
   async get(accountId: string, groupId: string): Promise<Group | null> {
-    return plain(await this.groups.findOne({ _id: groupId, accountId }).lean<GroupDoc>());
+    return orNull(await this.groups.findOne(groupKey(accountId, groupId)).lean<GroupDoc>());
   }
 
   /** Creates a group; 'duplicate' when the id or the name is taken in the account. */
   async insert(accountId: string, groupId: string, name: string, memberIds: string[], now: Date): Promise<Group | 'duplicate'> {
-    const doc: GroupDoc = { _id: groupId, accountId, name, memberIds, createdAt: now, updatedAt: now };
+    const doc: GroupDoc = { ...groupKey(accountId, groupId), groupId, name, memberIds, createdAt: now, updatedAt: now };
     try {
       await retryBusy(() => collectionOf(this.groups).insertOne(doc));
-      return plain(doc);
+      return toGroup(doc);
     } catch (err) {
       if (isDuplicateKey(err)) return 'duplicate';
       throw err;
@@ -40,9 +60,9 @@ export class GroupRepository {
   ): Promise<Group | null | 'duplicate'> {
     try {
       const doc = await this.groups
-        .findOneAndUpdate({ _id: groupId, accountId }, { $set: { ...fields, updatedAt: now } }, { returnDocument: 'after' })
+        .findOneAndUpdate(groupKey(accountId, groupId), { $set: { ...fields, updatedAt: now } }, { returnDocument: 'after' })
         .lean<GroupDoc>();
-      return plain(doc);
+      return orNull(doc);
     } catch (err) {
       if (isDuplicateKey(err)) return 'duplicate';
       throw err;
@@ -50,7 +70,7 @@ export class GroupRepository {
   }
 
   async delete(accountId: string, groupId: string): Promise<boolean> {
-    return (await retryBusy(() => this.groups.deleteOne({ _id: groupId, accountId }))).deletedCount === 1;
+    return (await retryBusy(() => this.groups.deleteOne(groupKey(accountId, groupId)))).deletedCount === 1;
   }
 
   async removeMember(accountId: string, memberId: string, now: Date): Promise<void> {
@@ -62,7 +82,7 @@ export class GroupRepository {
   async listMany(accountIds: string[]): Promise<Map<string, Group[]>> {
     const docs = await this.groups.find({ accountId: { $in: accountIds } }).lean<GroupDoc[]>();
     const out = new Map<string, Group[]>(accountIds.map((id) => [id, []]));
-    for (const d of docs) out.get(d.accountId)?.push(plain(d));
+    for (const d of docs) out.get(d.accountId)?.push(toGroup(d));
     return out;
   }
 }

@@ -11,8 +11,10 @@ export interface Contact {
 }
 
 export interface MemberDoc {
+  /** `<accountId>/<memberId>` (see memberKey): ids are unique per account, not globally. */
   _id: string;
   accountId: string;
+  memberId: string;
   name: string;
   roles: Role[];
   /** Resource collaborators only: null = global; otherwise the products and resource ids they cover. */
@@ -39,6 +41,7 @@ export const MemberSchema = new Schema<MemberDoc>(
   {
     _id: { type: String, required: true },
     accountId: { type: String, required: true },
+    memberId: { type: String, required: true },
     name: { type: String, required: true },
     roles: { type: [String], enum: ROLES, required: true },
     scope: { type: new Schema({ products: [String], resourceIds: [String] }, { _id: false }), default: null },
@@ -57,5 +60,8 @@ export const MemberSchema = new Schema<MemberDoc>(
   },
   { versionKey: false, minimize: false, collection: 'members' },
 );
-// Recipient resolution and the members page: all members of an account, and those holding a role.
+// One member per (account, member id): `_id` is `<accountId>/<memberId>`, so the primary key is that unique index.
+// Recipient resolution: all members of an account, and those holding a role.
 MemberSchema.index({ accountId: 1, roles: 1 });
+// The members page: an account's members by name, paged.
+MemberSchema.index({ accountId: 1, name: 1, _id: 1 });

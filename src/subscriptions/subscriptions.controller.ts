@@ -63,8 +63,9 @@ export class SubscriptionsController {
   ) {
     assertCreator(p, accountId);
     const problems: { field: string; message: string }[] = [];
-    const memberIds = new Set((await this.members.list(accountId)).map((m) => m.id));
-    const groupIds = new Set((await this.groups.list(accountId)).map((g) => g.id));
+    const named = Object.values(body.types).map((sub) => sub!.receivers);
+    const memberIds = new Set(await this.members.countExisting(accountId, [...new Set(named.flatMap((r) => r.memberIds))]));
+    const groupIds = new Set(await this.groups.existing(accountId, [...new Set(named.flatMap((r) => r.groupIds))]));
     for (const [type, sub] of Object.entries(body.types) as [MessageType, z.output<typeof typeSubscription>][]) {
       for (const channel of MESSAGE_TYPE_SPECS[type].mandatoryChannels) {
         if (!sub.channels.includes(channel))
