@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import type { Browser, Page } from 'playwright-core';
+import { MemberRepository } from '../../src/accounts/member.repository';
 import { startPeers, Peers } from '../support/peers';
 import {
   ConsoleApp,
@@ -159,7 +160,7 @@ describe('Console account pages: subscription, members, delivery log, access, la
     await page.waitForSelector('.groups li');
     expect(await page.locator('.groups li strong').textContent()).toBe('Night shift');
     expect(await page.locator('.groups li .chip').allTextContents()).toEqual(['Ravi', 'Rita']);
-    const members = (await app.t.http().get(`/v1/accounts/${ACC}/members`).set(asAlice())).body;
+    const members = (await app.t.http().get(`/v1/accounts/${ACC}/members`).set(asAlice())).body.items;
     expect(members.find((m: { name: string }) => m.name === 'Ravi')).toMatchObject({
       roles: ['receiver'],
       contacts: { email: { verified: false } },
@@ -220,5 +221,26 @@ describe('Console account pages: subscription, members, delivery log, access, la
       await page.waitForFunction(() => document.documentElement.lang === 'en-US');
       await ready(page);
     }
+  });
+
+  it('lists every member on the members and subscription pages when they fill more than one page of the API', async () => {
+    const repo = app.t.app.get(MemberRepository);
+    const contacts = { email: null, phone: null, wechat: null };
+    for (let i = 0; i < 230; i++) {
+      const n = String(i).padStart(3, '0');
+      const fields = { name: `Zed ${n}`, roles: ['receiver' as const], scope: null, contacts, locale: 'en-US' as const };
+      await repo.insert(ACC, `zed-${n}`, { ...fields, timeZone: 'UTC', quietHours: null }, new Date());
+    }
+    const { total } = (await app.t.http().get(`/v1/accounts/${ACC}/members?limit=1`).set(asAlice())).body;
+    expect(total).toBeGreaterThan(230);
+    await go(page, app, '/console/members');
+    expect(await page.locator('table.list tbody tr').count()).toBe(total);
+    expect(await page.locator('tbody tr', { hasText: 'Zed 229' }).count()).toBe(1);
+    await go(page, app, '/console/subscriptions');
+    await page.locator('button[aria-label="Edit receivers of Expiry notice"]').click();
+    await page.waitForSelector('dialog[open]');
+    expect(await page.locator('dialog input[value="zed-229"]').count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('dialog', { state: 'detached' });
   });
 });

@@ -74,3 +74,16 @@ export const query = (params) => {
   const q = new URLSearchParams(Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== ''));
   return q.toString() ? `?${q}` : '';
 };
+
+/** The largest page Herald's member and group lists hand out (MEMBERS_PAGE in src/accounts/accounts.dto.ts). */
+const MAX_PAGE = 200;
+
+/** Every item of a paged list (`{ items, total }`): the first page at the largest size, then the others at once. */
+export async function everyItem(path) {
+  const page = (offset) => api(`${path}${path.includes('?') ? '&' : '?'}limit=${MAX_PAGE}&offset=${offset}`);
+  const first = await page(0);
+  const offsets = [];
+  for (let offset = MAX_PAGE; offset < first.total; offset += MAX_PAGE) offsets.push(offset);
+  const rest = await Promise.all(offsets.map(page));
+  return [first, ...rest].flatMap((p) => p.items);
+}

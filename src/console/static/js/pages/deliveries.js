@@ -1,5 +1,5 @@
 // Delivery log (creator): every delivery with its filters, and each attempt with the provider's response.
-import { api, query } from '../api.js';
+import { api, everyItem, query } from '../api.js';
 import { data, field, h, pager, select } from '../dom.js';
 import { dateTime } from '../i18n.js';
 import { CHANNELS, DELIVERY_STATUSES as STATUSES } from '../catalogue.js';
@@ -17,7 +17,7 @@ export async function render(ctx) {
   const offset = Math.max(0, Number(q.get('offset')) || 0);
   const [page, members] = await Promise.all([
     api(`/v1/deliveries${query({ accountId: ctx.me.accountId, ...filter, limit: PAGE_SIZE, offset })}`),
-    api(`/v1/accounts/${encodeURIComponent(ctx.me.accountId)}/members`),
+    everyItem(`/v1/accounts/${encodeURIComponent(ctx.me.accountId)}/members`),
   ]);
   const nameOf = (id) => members.find((m) => m.id === id)?.name ?? id;
   const change = (key, value) => {

@@ -1,12 +1,12 @@
 // Members and receivers (creator): add receive-only receivers and collaborators, roles, scopes, receiver groups.
-import { api } from '../api.js';
+import { api, everyItem } from '../api.js';
 import { announce, checkbox, data, dialog, field, h, nextId, picked, select } from '../dom.js';
 
 const ADDABLE = ['receiver', 'resource_collaborator', 'finance_collaborator'];
 
 export async function render(ctx) {
   const acc = `/v1/accounts/${encodeURIComponent(ctx.me.accountId)}`;
-  const [members, groups, policies] = await Promise.all([api(`${acc}/members`), api(`${acc}/groups`), api('/v1/policies')]);
+  const [members, groups, policies] = await Promise.all([everyItem(`${acc}/members`), everyItem(`${acc}/groups`), api('/v1/policies')]);
   const reload = () => ctx.update(ctx.query);
   return h(
     'section',

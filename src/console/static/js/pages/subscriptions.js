@@ -1,5 +1,5 @@
 // Message subscription (creator): message types grouped by category × channels, and who receives each type.
-import { api } from '../api.js';
+import { api, everyItem } from '../api.js';
 import { announce, checkbox, data, dialog, h, nextId, picked } from '../dom.js';
 import { CHANNELS, ROLES } from '../catalogue.js';
 import { t } from '../i18n.js';
@@ -8,8 +8,8 @@ export async function render(ctx) {
   const acc = encodeURIComponent(ctx.me.accountId);
   const [subs, members, groups] = await Promise.all([
     api(`/v1/accounts/${acc}/subscriptions`),
-    api(`/v1/accounts/${acc}/members`),
-    api(`/v1/accounts/${acc}/groups`),
+    everyItem(`/v1/accounts/${acc}/members`),
+    everyItem(`/v1/accounts/${acc}/groups`),
   ]);
   const byType = new Map(subs.types.map((s) => [s.type, s]));
 
