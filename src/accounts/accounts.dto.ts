@@ -67,8 +67,9 @@ export const groupInput = z.object({
   name: z.string().trim().min(1).max(100),
   memberIds: z.array(idString).max(1000).default([]),
 });
+// memberIds without its default: a rename alone keeps the group's members.
 export const updateGroupInput = z
-  .object({ name: groupInput.shape.name, memberIds: groupInput.shape.memberIds })
+  .object({ name: groupInput.shape.name, memberIds: groupInput.shape.memberIds.removeDefault() })
   .partial()
   .refine((g) => Object.keys(g).length > 0, 'must change at least one field');
 

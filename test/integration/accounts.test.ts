@@ -122,6 +122,19 @@ describe('accounts and members API', () => {
     await t.http().get('/v1/accounts/acc-a/groups').set(creatorA()).expect(200);
   });
 
+  it("keeps a group's members when the group is only renamed", async () => {
+    await t
+      .http()
+      .post('/v1/accounts/acc-a/groups')
+      .set(creatorA())
+      .send({ id: 'night', name: 'Night', memberIds: ['carol'] })
+      .expect(201);
+    const renamed = await t.http().patch('/v1/accounts/acc-a/groups/night').set(creatorA()).send({ name: 'Night shift' }).expect(200);
+    expect(renamed.body).toMatchObject({ id: 'night', name: 'Night shift', memberIds: ['carol'] });
+    const list = await t.http().get('/v1/accounts/acc-a/groups').set(creatorA()).expect(200);
+    expect(list.body.items.find((g: { id: string }) => g.id === 'night')).toMatchObject({ memberIds: ['carol'] });
+  });
+
   it("hides another account's data from a member token", async () => {
     await t.http().get('/v1/accounts/acc-b').set(creatorA()).expect(404);
     await t.http().get('/v1/accounts/acc-b/members').set(creatorA()).expect(404);
