@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
 import { collectionOf, isDuplicateKey } from '../database/plain';
-import { MEMBER, MemberDoc } from './member.schema';
+import { Contact, MEMBER, MemberDoc } from './member.schema';
 import { scopedId } from './scoped-id';
 
 /** A member as callers see it: `id` is the member id within its account. */
@@ -94,4 +94,105 @@ export class MemberRepository {
     );
     return res.matchedCount === 1;
   }
+
+  /**
+   * Claims the one code a member may be sent per `intervalMs`: stamps `sentAt` with `now` only if no code went out
+   * within the interval, in one write, so of parallel requests exactly one wins. False when the interval holds.
+   */
+  async claimVerificationSend(accountId: string, memberId: string, kind: VerifiedKind, now: Date, intervalMs: number): Promise<boolean> {
+    const sentAt = `verification.${kind}.sentAt`;
+    const res = await retryBusy(() =>
+      this.members.updateOne(
+        {
+          ...memberKey(accountId, memberId),
+          $or: [{ [sentAt]: { $exists: false } }, { [sentAt]: { $lte: new Date(now.getTime() - intervalMs) } }],
+        },
+        { $set: { [sentAt]: now } },
+      ),
+    );
+    return res.matchedCount === 1;
+  }
+
+  /** Gives a claim back after a send that did not go out, if it is still ours: `sentAt` returns to what it was. */
+  async releaseVerificationSend(
+    accountId: string,
+    memberId: string,
+    kind: VerifiedKind,
+    claimedAt: Date,
+    previous: Date | null,
+  ): Promise<void> {
+    const sentAt = `verification.${kind}.sentAt`;
+    await retryBusy(() =>
+      this.members.updateOne(
+        { ...memberKey(accountId, memberId), [sentAt]: claimedAt },
+        previous ? { $set: { [sentAt]: previous } } : { $unset: { [sentAt]: '' } },
+      ),
+    );
+  }
+
+  /** Records the code sent under a claim (replacing any earlier pending code); false when the claim is not ours any more. */
+  async recordVerificationCode(
+    accountId: string,
+    memberId: string,
+    kind: VerifiedKind,
+    claimedAt: Date,
+    pending: { codeHash: string; value: string; expiresAt: Date },
+  ): Promise<boolean> {
+    const res = await retryBusy(() =>
+      this.members.updateOne(
+        { ...memberKey(accountId, memberId), [`verification.${kind}.sentAt`]: claimedAt },
+        { $set: { [`verification.${kind}`]: { ...pending, attempts: 0, sentAt: claimedAt } } },
+      ),
+    );
+    return res.matchedCount === 1;
+  }
+
+  /**
+   * The pending code was right: `value` (the address it went to) becomes the verified contact, replacing the one
+   * before, and the code is spent (`sentAt` stays for the resend interval). Null when that code is no longer pending.
+   */
+  async completeVerification(
+    accountId: string,
+    memberId: string,
+    kind: VerifiedKind,
+    pending: { codeHash: string; value: string },
+    now: Date,
+  ): Promise<Member | null> {
+    const v = `verification.${kind}`;
+    const doc = await retryBusy(() =>
+      this.members
+        .findOneAndUpdate(
+          { ...memberKey(accountId, memberId), [`${v}.codeHash`]: pending.codeHash },
+          {
+            $set: { [`contacts.${kind}`]: { value: pending.value, verified: true }, updatedAt: now },
+            $unset: { [`${v}.codeHash`]: '', [`${v}.value`]: '', [`${v}.expiresAt`]: '', [`${v}.attempts`]: '' },
+          },
+          { returnDocument: 'after' },
+        )
+        .lean<MemberDoc>(),
+    );
+    return orNull(doc);
+  }
+
+  /** Sets or clears one contact without touching the others. */
+  async setContact(
+    accountId: string,
+    memberId: string,
+    kind: keyof MemberDoc['contacts'],
+    contact: Contact | null,
+    now: Date,
+  ): Promise<Member | null> {
+    const doc = await retryBusy(() =>
+      this.members
+        .findOneAndUpdate(
+          memberKey(accountId, memberId),
+          { $set: { [`contacts.${kind}`]: contact, updatedAt: now } },
+          { returnDocument: 'after' },
+        )
+        .lean<MemberDoc>(),
+    );
+    return orNull(doc);
+  }
 }
+
+type VerifiedKind = 'email' | 'phone';

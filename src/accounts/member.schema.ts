@@ -26,8 +26,13 @@ export interface MemberDoc {
   quietHours: { start: string; end: string } | null;
   /** Channels the member switched off, per message type (never a type's mandatory channel). */
   mutedChannels: Partial<Record<MessageType, Channel[]>>;
-  /** Pending contact verifications: a hash of the code sent, when it expires and how many tries were used. */
-  verification: Partial<Record<'email' | 'phone', { codeHash: string; value: string; expiresAt: Date; attempts: number; sentAt: Date }>>;
+  /**
+   * Contact verifications: when the last code was sent (kept after confirmation, for the resend interval) and, while
+   * one is pending, a hash of the code, the address it went to, when it expires and how many tries were used.
+   */
+  verification: Partial<
+    Record<'email' | 'phone', { sentAt: Date; codeHash?: string; value?: string; expiresAt?: Date; attempts?: number }>
+  >;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -1,10 +1,23 @@
-import { BadGatewayException, BadRequestException, ConflictException, HttpException, HttpStatus, Injectable } from '@nestjs/common';
-import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import {
+  BadGatewayException,
+  BadRequestException,
+  ConflictException,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+} from '@nestjs/common';
+import { createHash, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import { Member, MemberRepository } from '../accounts/member.repository';
 import { WallClock } from '../common/clock';
 import { notFound } from '../common/errors';
+import { ValidationFailed } from '../common/validation';
+import { CONFIG, Config } from '../config/config';
 import { ChannelsService } from '../delivery/channels.service';
-import type { RenderedMessage } from '../delivery/channels/channel-sender';
+import { errorText, type RenderedMessage, type SendResult } from '../delivery/channels/channel-sender';
+import { isRejectedOAuthCode, WeChatOAuthClient } from '../delivery/channels/wechat/wechat-oauth.client';
+import { WeChatApiError } from '../delivery/channels/wechat/wechat.client';
 
 export const CODE_TTL_MS = 10 * 60_000;
 export const MAX_CODE_ATTEMPTS = 5;
@@ -15,30 +28,30 @@ type Kind = 'email' | 'phone';
 const hash = (memberId: string, kind: Kind, value: string, code: string) =>
   createHash('sha256').update(`${memberId}|${kind}|${value}|${code}`).digest('hex');
 
+const codeProblem = (message: string) => new ValidationFailed([{ field: 'code', message }]);
+
 /**
- * Contact verification: a six-digit code sent through the contact's own channel, stored only as a
- * hash, valid for ten minutes and five tries; a new code at most once a minute. WeChat is bound by
- * openid (the host's OAuth flow proves it), not by code.
+ * Contact verification: a six-digit code sent through the contact's own channel, stored only as a hash, valid for
+ * ten minutes and five tries; a new code at most once a minute, claimed before anything is sent. The verified
+ * contact keeps receiving until the new address is confirmed. WeChat is bound from the code of the official
+ * account's web authorisation, or declared by a service.
  */
 @Injectable()
 export class VerificationService {
+  private readonly logger = new Logger('Verification');
+  private readonly wechatOAuth: WeChatOAuthClient | null;
+
   constructor(
     private readonly members: MemberRepository,
     private readonly channels: ChannelsService,
     private readonly wall: WallClock,
-  ) {}
+    @Inject(CONFIG) config: Config,
+  ) {
+    this.wechatOAuth = config.wechat ? new WeChatOAuthClient(config.wechat) : null;
+  }
 
   async start(accountId: string, memberId: string, kind: Kind, newValue: string | undefined): Promise<{ expiresAt: Date; to: string }> {
     const member = await this.load(accountId, memberId);
-    const now = this.wall.now();
-    const pending = member.verification?.[kind];
-    if (pending && now.getTime() - new Date(pending.sentAt).getTime() < RESEND_AFTER_MS) {
-      const wait = Math.ceil((RESEND_AFTER_MS - (now.getTime() - new Date(pending.sentAt).getTime())) / 1000);
-      throw new HttpException(
-        { message: `a code was sent less than a minute ago; ask again in ${wait} s`, retryAfter: wait },
-        HttpStatus.TOO_MANY_REQUESTS,
-      );
-    }
     const value = newValue ?? member.contacts[kind]?.value;
     if (!value)
       throw new BadRequestException({
@@ -48,31 +61,30 @@ export class VerificationService {
     const channel = kind === 'email' ? 'email' : 'sms';
     const sender = this.channels.get(channel);
     if (!sender) throw new ConflictException(`${channel} is not configured, so a ${kind} cannot be verified`);
+    const now = this.wall.now();
+    if (!(await this.members.claimVerificationSend(accountId, memberId, kind, now, RESEND_AFTER_MS))) {
+      throw await this.tooSoon(accountId, memberId, kind, now);
+    }
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    const result = await sender.send({
-      deliveryId: `verify|${accountId}|${memberId}|${kind}|${now.getTime()}`,
-      to: value,
-      locale: member.locale,
-      content: codeMessage(channel, member.locale, code),
-    });
-    if (result.outcome !== 'sent') throw new BadGatewayException(`could not send the code: ${result.error}`);
+    const result = await sender
+      .send({
+        deliveryId: `verify|${accountId}|${memberId}|${kind}|${now.getTime()}`,
+        to: value,
+        locale: member.locale,
+        content: codeMessage(channel, member.locale, code),
+      })
+      .catch((err: unknown): SendResult => ({ outcome: 'transient', error: errorText(err) }));
     const expiresAt = new Date(now.getTime() + CODE_TTL_MS);
-    const contacts = {
-      ...member.contacts,
-      [kind]: { value, verified: member.contacts[kind]?.value === value ? member.contacts[kind]!.verified : false },
-    };
-    await this.members.update(
-      accountId,
-      memberId,
-      {
-        contacts,
-        verification: {
-          ...member.verification,
-          [kind]: { codeHash: hash(memberId, kind, value, code), value, expiresAt, attempts: 0, sentAt: now },
-        },
-      },
-      now,
-    );
+    const pending = { codeHash: hash(memberId, kind, value, code), value, expiresAt };
+    if (result.outcome !== 'sent') {
+      // A send that surely did not go out gives the minute back. One that may have (no answer came back) keeps the
+      // minute and its code, so the code works if it arrives.
+      const maybeSent = result.outcome === 'transient' && result.inDoubt === true;
+      if (maybeSent) await this.members.recordVerificationCode(accountId, memberId, kind, now, pending);
+      else await this.members.releaseVerificationSend(accountId, memberId, kind, now, member.verification?.[kind]?.sentAt ?? null);
+      throw this.sendFailed(channel, value, result);
+    }
+    if (!(await this.members.recordVerificationCode(accountId, memberId, kind, now, pending))) throw notFound('member', memberId);
     return { expiresAt, to: mask(value) };
   }
 
@@ -80,12 +92,12 @@ export class VerificationService {
     const member = await this.load(accountId, memberId);
     const now = this.wall.now();
     const pending = member.verification?.[kind];
-    if (!pending)
+    if (!pending?.codeHash || !pending.value || !pending.expiresAt)
       throw new BadRequestException({
         message: `code: no ${kind} verification is pending; request a code first`,
         fields: [{ field: 'code', message: 'no verification pending' }],
       });
-    if (pending.attempts >= MAX_CODE_ATTEMPTS)
+    if ((pending.attempts ?? 0) >= MAX_CODE_ATTEMPTS)
       throw new HttpException(`too many wrong codes; request a new code`, HttpStatus.TOO_MANY_REQUESTS);
     if (new Date(pending.expiresAt).getTime() <= now.getTime())
       throw new BadRequestException({ message: 'code: expired; request a new code', fields: [{ field: 'code', message: 'expired' }] });
@@ -96,24 +108,74 @@ export class VerificationService {
     const given = Buffer.from(hash(memberId, kind, pending.value, code), 'hex');
     if (!timingSafeEqual(expected, given))
       throw new BadRequestException({ message: 'code: does not match', fields: [{ field: 'code', message: 'does not match' }] });
-    const verification = { ...member.verification };
-    delete verification[kind];
-    return (await this.members.update(
+    const done = await this.members.completeVerification(
       accountId,
       memberId,
-      { contacts: { ...member.contacts, [kind]: { value: pending.value, verified: true } }, verification },
+      kind,
+      { codeHash: pending.codeHash, value: pending.value },
       now,
-    ))!;
+    );
+    if (!done) throw codeProblem('a newer code was sent meanwhile; use that one');
+    return done;
   }
 
+  /** A service declaring an openid its own WeChat login proved, or anyone unbinding (null). */
   async bindWeChat(accountId: string, memberId: string, openid: string | null): Promise<Member> {
-    const member = await this.load(accountId, memberId);
-    return (await this.members.update(
+    const member = await this.members.setContact(
       accountId,
       memberId,
-      { contacts: { ...member.contacts, wechat: openid ? { value: openid, verified: true } : null } },
+      'wechat',
+      openid ? { value: openid, verified: true } : null,
       this.wall.now(),
-    ))!;
+    );
+    if (!member) throw notFound('member', memberId);
+    return member;
+  }
+
+  /** Binds the openid of whoever authorised the official account's page, proved by WeChat taking the code. */
+  async bindWeChatFromCode(accountId: string, memberId: string, code: string): Promise<Member> {
+    await this.load(accountId, memberId);
+    if (!this.wechatOAuth) throw new ConflictException('WeChat is not configured, so it cannot be bound');
+    let user: Awaited<ReturnType<WeChatOAuthClient['exchange']>>;
+    try {
+      user = await this.wechatOAuth.exchange(code);
+    } catch (err) {
+      if (isRejectedOAuthCode(err)) throw codeProblem('WeChat did not take it (unknown, expired or already used); authorise again');
+      const errorId = randomUUID();
+      const errcode = err instanceof WeChatApiError ? err.errcode : undefined;
+      this.logger.error({ errorId, errcode, error: errorText(err) }, `could not exchange a WeChat authorisation code (errorId ${errorId})`);
+      throw new BadGatewayException({ message: 'could not check the code with WeChat; try again later', errorId });
+    }
+    if (user.snapshotUser)
+      throw codeProblem('comes from WeChat’s snapshot page, whose user is a stand-in; open the page in WeChat and authorise');
+    return this.bindWeChat(accountId, memberId, user.openid);
+  }
+
+  private async tooSoon(accountId: string, memberId: string, kind: Kind, now: Date): Promise<HttpException> {
+    const sentAt = (await this.members.get(accountId, memberId))?.verification?.[kind]?.sentAt;
+    const left = sentAt ? RESEND_AFTER_MS - (now.getTime() - new Date(sentAt).getTime()) : 1000;
+    const wait = Math.min(RESEND_AFTER_MS / 1000, Math.max(1, Math.ceil(left / 1000)));
+    return new HttpException(
+      { message: `a code was sent less than a minute ago; ask again in ${wait} s`, retryAfter: wait },
+      HttpStatus.TOO_MANY_REQUESTS,
+    );
+  }
+
+  /** The provider's words stay in the log, under an id the member can quote; the address is logged masked. */
+  private sendFailed(channel: 'email' | 'sms', value: string, result: Exclude<SendResult, { outcome: 'sent' }>): HttpException {
+    const errorId = randomUUID();
+    this.logger.warn(
+      {
+        errorId,
+        channel,
+        to: mask(value),
+        outcome: result.outcome,
+        providerCode: result.code,
+        error: result.error.split(value).join(mask(value)),
+      },
+      `could not send a verification code by ${channel} (errorId ${errorId})`,
+    );
+    return new BadGatewayException({ message: 'could not send the code; try again later', errorId });
   }
 
   private async load(accountId: string, memberId: string): Promise<Member> {

@@ -238,7 +238,15 @@ const ROWS: Row[] = [
     access: 'service+member',
     scope: 'own',
     target: () => ({ path: `/v1/members/bob-bravo/contacts/wechat${q}`, body: { openid: 'openid-attacker' } }),
+    owner: 'service', // a member binds with the OAuth code (below); only a service declares an openid
+  },
+  {
+    route: 'POST /v1/members/{memberId}/contacts/wechat/oauth',
+    access: 'service+member',
+    scope: 'own',
+    target: () => ({ path: `/v1/members/bob-bravo/contacts/wechat/oauth${q}`, body: { code: 'code-nobody-was-given' } }),
     owner: 'bCreator',
+    ownerGets: 400, // a code WeChat never issued: the exchange is past the access check
   },
   {
     route: 'DELETE /v1/members/{memberId}/contacts/wechat',
