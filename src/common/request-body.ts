@@ -4,12 +4,25 @@ import type { NextFunction, Request, Response } from 'express';
 import { asHttpException } from './exception.filter';
 import { ValidationFailed } from './validation';
 
-/** JSON for the API; forms only for provider callbacks (Twilio). */
-const READABLE = ['application/json', 'application/x-www-form-urlencoded'];
+const JSON_TYPE = 'application/json';
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+/** The routes that take forms, and forms only: provider callbacks (Twilio posts its status callbacks as forms). */
+export const FORM_PATHS = new Set(['/v1/webhooks/twilio/status']);
+
+/** Routing ignores case and a trailing slash, so the choice of body type does too. */
+const takesForm = (req: Request) => FORM_PATHS.has(req.path.toLowerCase().replace(/\/+$/, ''));
+
+/** The media type a request says its body has, for an error message: bounded, and only if it looks like one. */
+function declaredType(req: Request): string {
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  if (!type) return 'none';
+  return /^[a-z0-9!#$&^_.+-]{1,64}\/[a-z0-9!#$&^_.+-]{1,64}$/.test(type) ? type : 'not a media type';
+}
 
 /**
- * Request bodies: JSON and forms up to `limit`. A body of another type is a 415 rather than being
- * ignored (which would report every field as missing), and the parsers' errors reach the exception
+ * Request bodies up to `limit`: JSON on every route but the form routes, which take forms only. A body of
+ * another type is a 415 naming the Content-Type rather than being ignored (which would report every field as
+ * missing) or read as something the route does not expect, and the parsers' errors reach the exception
  * filter as HTTP exceptions: Nest would otherwise turn a JSON syntax error into a 400 naming no field.
  */
 export function useRequestBodies(app: NestExpressApplication, limit: string): void {
@@ -24,10 +37,17 @@ export function useRequestBodies(app: NestExpressApplication, limit: string): vo
   });
   app.use((req: Request, _res: Response, next: NextFunction) => {
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-    if (hasBody && !req.is(READABLE)) next(new UnsupportedMediaTypeException('Content-Type: must be application/json'));
+    const expected = takesForm(req) ? FORM_TYPE : JSON_TYPE;
+    if (hasBody && !req.is(expected))
+      next(new UnsupportedMediaTypeException(`Content-Type: must be ${expected} on this route, not ${declaredType(req)}`));
     else next();
   });
-  app.useBodyParser('json', { limit });
-  app.useBodyParser('urlencoded', { limit, extended: false });
+  // Each parser also checks the route itself, so no ordering of middleware can hand a route the other kind of body.
+  app.useBodyParser('json', { limit, type: (req) => !takesForm(req as Request) && Boolean((req as Request).is(JSON_TYPE)) });
+  app.useBodyParser('urlencoded', {
+    limit,
+    extended: false,
+    type: (req) => takesForm(req as Request) && Boolean((req as Request).is(FORM_TYPE)),
+  });
   app.use((err: unknown, _req: Request, _res: Response, next: NextFunction) => next(asHttpException(err) ?? err));
 }

@@ -8,6 +8,7 @@ import { docBatches, insertManyNew, leaseAsRead } from '../database/bulk';
 import { WriteCoalescer, writeErrorsByIndex } from '../database/coalesce';
 import { collectionOf, plain, Plain } from '../database/plain';
 import type { Channel } from '../lifecycle/message-types';
+import { FAILED_STATUSES, statusesBefore, TwilioStatus } from './channels/sms/twilio-status';
 import { Attempt, DELIVERY, DeliveryDoc, DeliveryStatus } from './delivery.schema';
 
 export type Delivery = Plain<DeliveryDoc>;
@@ -250,11 +251,22 @@ export class DeliveryRepository {
     return plain(await this.deliveries.findOne({ providerMessageId }).lean<DeliveryDoc>());
   }
 
-  async recordProviderStatus(accountId: string, id: string, status: string, errorCode: string | null, wallNow: Date): Promise<void> {
-    const failed = ['failed', 'undelivered'].includes(status);
-    await retryBusy(() =>
+  /**
+   * Records a Twilio status if it moves the delivery forward: the filter names the statuses it may move from, so a
+   * replayed or late older status changes nothing even when callbacks race, and a failure fails the delivery in
+   * the same write (its status and provider status always agree). Returns whether it moved.
+   */
+  async recordProviderStatus(
+    accountId: string,
+    id: string,
+    status: TwilioStatus,
+    errorCode: string | null,
+    wallNow: Date,
+  ): Promise<boolean> {
+    const failed = FAILED_STATUSES.includes(status);
+    const res = await retryBusy(() =>
       this.deliveries.updateOne(
-        { _id: id, accountId },
+        { _id: id, accountId, providerStatus: { $in: [null, ...statusesBefore(status)] } },
         {
           $set: {
             providerStatus: status,
@@ -265,6 +277,7 @@ export class DeliveryRepository {
         },
       ),
     );
+    return res.modifiedCount > 0;
   }
 
   /** Retention sweep: up to `limit` ids of deliveries in a final status created before `cutoff`, whichever account. */

@@ -150,7 +150,7 @@ describe('secrets stay out of logs and the database', () => {
 
     // The status callback: a forged signature is refused; a valid one is accepted (and not logged either).
     const url = `${t.config.publicUrl}/v1/webhooks/twilio/status`;
-    const params = { MessageSid: 'SM0000', MessageStatus: 'delivered' };
+    const params = { MessageSid: `SM${'0'.repeat(32)}`, MessageStatus: 'delivered' };
     validSignature = twilio.getExpectedTwilioSignature(TWILIO_TOKEN, url, params);
     await t.http().post('/v1/webhooks/twilio/status').type('form').send(params).set('X-Twilio-Signature', 'forged').expect(403);
     await t.http().post('/v1/webhooks/twilio/status').type('form').send(params).set('X-Twilio-Signature', validSignature).expect(204);
