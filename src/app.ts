@@ -3,6 +3,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { authenticateBeforeBody } from './auth/authenticate-first';
+import { Authenticator } from './auth/authenticator';
 import { Clock, ControllableClock, SystemClock, SystemWallClock, WallClock } from './common/clock';
 import { useRequestBodies } from './common/request-body';
 import { securityHeaders } from './common/security-headers';
@@ -30,6 +32,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   );
   app.useLogger(app.get(Logger));
   app.use(securityHeaders);
+  app.use(authenticateBeforeBody(app.get(Authenticator)));
   useRequestBodies(app, config.bodyLimit);
   app.disable('x-powered-by');
   app.enableShutdownHooks();
