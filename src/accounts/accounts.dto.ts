@@ -1,6 +1,6 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
-import { idString, PageSize, pageParams } from '../common/validation';
+import { idString, PageSize, pageParams, text } from '../common/validation';
 import { ROLES } from '../lifecycle/message-types';
 import { LOCALES } from './member.schema';
 
@@ -28,7 +28,7 @@ const scope = z
   );
 
 const memberFields = {
-  name: z.string().trim().min(1).max(100),
+  name: text.trim().min(1).max(100),
   roles: z
     .array(z.enum(ROLES))
     .min(1)
@@ -53,7 +53,7 @@ export const updateMemberInput = z
   .refine(scopeOnlyForCollaborators, scopeRule);
 
 export const putAccountInput = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: text.trim().min(1).max(200),
   customerLevel: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,16}$/, 'must be a level name such as V0 or V3')
@@ -64,7 +64,7 @@ export const putAccountInput = z.object({
 
 export const groupInput = z.object({
   id: idString.optional(),
-  name: z.string().trim().min(1).max(100),
+  name: text.trim().min(1).max(100),
   memberIds: z.array(idString).max(1000).default([]),
 });
 // memberIds without its default: a rename alone keeps the group's members.

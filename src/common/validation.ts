@@ -81,3 +81,31 @@ export function ApiPageQuery(size: PageSize) {
     ApiQuery({ name: 'offset', required: false, schema: { type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 } }),
   );
 }
+
+/** The instants Herald takes (epoch milliseconds, inclusive): dates outside are typos or attempts to pin state, never real. */
+export const EARLIEST_INSTANT = Date.UTC(1970, 0, 1);
+export const LATEST_INSTANT = Date.UTC(2200, 0, 1);
+
+/** An ISO 8601 date-time with an offset between 1970-01-01 and 2200-01-01 (UTC): every date a request carries. */
+export const instant = z.iso
+  // abort: a string that is no date-time gets that one message, not a range message as well.
+  .datetime({ offset: true, abort: true, error: 'must be an ISO 8601 date-time with an offset, e.g. 2026-12-01T10:30:00+08:00' })
+  .refine((v) => {
+    const ms = Date.parse(v);
+    return ms >= EARLIEST_INSTANT && ms <= LATEST_INSTANT;
+  }, 'must be between 1970-01-01T00:00:00Z and 2200-01-01T00:00:00Z');
+
+/**
+ * C0 and C1 control characters (NUL included) and the bidirectional embeddings, overrides and isolates
+ * (U+202A–U+202E, U+2066–U+2069), which make a name read differently from what it says in SMS, email and the inbox.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/u;
+
+/**
+ * Names and free text shown to people: a string with an unsafe character is rejected, not stripped, so the
+ * sender learns its text is not what will be shown. Chain the length rules: `text.trim().min(1).max(100)`.
+ */
+export const text = z
+  .string()
+  .refine((v) => !UNSAFE_CHARACTERS.test(v), 'must not contain control characters or bidirectional override or isolate characters');

@@ -67,10 +67,12 @@ export class EventApplier {
         const account = this.planning.accountState(original.accountId, accounts.get(original.accountId));
         const notices: NoticeDoc[] = [];
         let state = original;
+        let anyApplied = false;
         for (const a of events) {
           const event = a.event as ResourceEvent;
           const { next, changed } = applyResourceEvent(state, event);
           const applied = changed.length > 0 || groupsOf(event).length === 0;
+          anyApplied ||= applied;
           outcomes.set(a.index, applied ? 'applied' : 'stale');
           if (speaks(a, applied))
             notices.push(
@@ -78,8 +80,9 @@ export class EventApplier {
             );
           state = next;
         }
-        // The reducers return the same object when nothing changed: duplicates and stale events cost no write.
-        if (state !== original || !doc) {
+        // The reducers return the same object when nothing changed: duplicates and stale events cost no write,
+        // and stale events alone never create a resource (one reported stale must leave nothing behind).
+        if (state !== original || (!doc && anyApplied)) {
           const plan = this.planning.plan(state, account, FROM_THE_START, now);
           notices.push(...plan.notices);
           writes.push({ state, expectedRev: doc ? doc.rev : null, nextDueAt: plan.nextDueAt, policyVersion: plan.policyVersion });

@@ -1,23 +1,34 @@
 import { z } from 'zod';
-import { idString } from '../common/validation';
+import { idString, instant, LATEST_INSTANT, text } from '../common/validation';
 import { BILLING_MODES } from '../lifecycle/lifecycle.types';
 
+/**
+ * The largest explicit version: the epoch milliseconds of the latest instant Herald takes, the largest version
+ * an `occurredAt` can default to, so explicit and default versions share one range (and stay exact integers).
+ * A sender that mixes the two on one resource still owns their order; the bound keeps out 2^53 - 1 and the like.
+ */
+export const MAX_VERSION = LATEST_INSTANT;
+
 /** The wire shape of upstream lifecycle events; the OpenAPI document is generated from these schemas. */
-const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with an offset, e.g. 2026-12-01T10:30:00+08:00' });
 const amount = z.number().finite();
 
 const common = {
   id: idString.describe('Unique event id; a repeated id is a no-op'),
-  occurredAt: instant.describe('When it happened upstream'),
+  occurredAt: instant.describe("When it happened upstream; at most EVENTS_MAX_FUTURE_SKEW ahead of Herald's clock"),
   accountId: idString,
-  version: z.int().min(0).optional().describe('Monotonic per resource or account; defaults to occurredAt in epoch milliseconds'),
+  version: z
+    .int()
+    .min(0)
+    .max(MAX_VERSION, `must be at most ${MAX_VERSION} (the epoch milliseconds of 2200-01-01)`)
+    .optional()
+    .describe(`Monotonic per resource or account, at most ${MAX_VERSION}; defaults to occurredAt in epoch milliseconds`),
 };
 const onResource = { ...common, resourceId: idString };
 
 const event = <T extends string, S extends z.ZodRawShape, D extends z.ZodType>(type: T, shape: S, data: D) =>
   z.object({ ...shape, type: z.literal(type), data });
 
-const attributes = z.record(z.string().max(64), z.string().max(256)).refine((r) => Object.keys(r).length <= 32, 'at most 32 attributes');
+const attributes = z.record(text.max(64), text.max(256)).refine((r) => Object.keys(r).length <= 32, 'at most 32 attributes');
 
 export const eventSchema = z.discriminatedUnion('type', [
   event(
@@ -25,9 +36,9 @@ export const eventSchema = z.discriminatedUnion('type', [
     onResource,
     z
       .object({
-        product: idString,
-        name: z.string().max(200).optional(),
-        region: z.string().max(64).optional(),
+        product: idString.describe('A product with a loaded policy (GET /v1/policies lists them)'),
+        name: text.max(200).optional(),
+        region: text.max(64).optional(),
         billingMode: z.enum(BILLING_MODES).default('prepaid'),
         expiresAt: instant.nullable().optional(),
         autoRenew: z.boolean().default(false),
@@ -44,14 +55,10 @@ export const eventSchema = z.discriminatedUnion('type', [
   ),
   event('resource.expiry_changed', onResource, z.object({ expiresAt: instant })),
   event('resource.autorenew_changed', onResource, z.object({ autoRenew: z.boolean() })),
-  event(
-    'resource.autorenew_failed',
-    onResource,
-    z.object({ reason: z.string().max(500).optional(), attemptAt: instant.optional() }).default({}),
-  ),
+  event('resource.autorenew_failed', onResource, z.object({ reason: text.max(500).optional(), attemptAt: instant.optional() }).default({})),
   event('resource.usage_reported', onResource, z.object({ usage: z.number().min(0), quota: z.number().positive().optional() })),
   event('resource.stopped', onResource, z.object({ reason: z.enum(['expired', 'overdue', 'manual']).optional() }).default({})),
-  event('resource.destroyed', onResource, z.object({ reason: z.string().max(500).optional() }).default({})),
+  event('resource.destroyed', onResource, z.object({ reason: text.max(500).optional() }).default({})),
   event('account.overdue', common, z.object({ billDate: instant.optional(), amount: amount.optional() }).default({})),
   event('account.balance_low', common, z.object({ balance: amount, threshold: amount.optional() })),
   event('account.paid', common, z.object({ amount: amount.optional() }).default({})),

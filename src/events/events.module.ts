@@ -8,6 +8,7 @@ import { EventsController } from './events.controller';
 import { EventsService } from './events.service';
 import { EventApplier } from './event-applier';
 import { NoticesModule } from '../notices/notices.module';
+import { PoliciesModule } from '../policies/policies.module';
 import { SchedulerModule } from '../scheduler/scheduler.module';
 
 @Module({
@@ -16,6 +17,7 @@ import { SchedulerModule } from '../scheduler/scheduler.module';
     AccountsModule,
     ResourcesModule,
     NoticesModule,
+    PoliciesModule,
     SchedulerModule,
   ],
   controllers: [EventsController],

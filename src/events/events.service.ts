@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { problemsOf } from '../common/validation';
+import { FieldProblem, problemsOf } from '../common/validation';
+import { CONFIG, Config } from '../config/config';
 import { ALL_ACCOUNTS } from '../database/plain';
 import { MetricsService } from '../metrics/metrics.service';
+import { PoliciesService } from '../policies/policies.service';
 import { ResourceRepository } from '../resources/resource.repository';
 import { TombstoneRepository } from '../resources/tombstone.repository';
 import { Accepted, EventApplier } from './event-applier';
@@ -25,6 +27,8 @@ export class EventsService {
     private readonly applier: EventApplier,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
+    private readonly policies: PoliciesService,
+    @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   async ingest(raw: unknown[]): Promise<EventResult[]> {
@@ -34,8 +38,8 @@ export class EventsService {
     const seen = new Set<string>();
     raw.forEach((item, index) => {
       const parsed = eventSchema.safeParse(item);
-      if (!parsed.success) {
-        const fields = problemsOf(parsed.error);
+      const fields = parsed.success ? this.meaningProblems(parsed.data, now) : problemsOf(parsed.error);
+      if (!parsed.success || fields.length) {
         const id = typeof (item as { id?: unknown })?.id === 'string' ? (item as { id: string }).id : null;
         results[index] = { index, id, outcome: 'rejected', reason: fields.map((f) => `${f.field}: ${f.message}`).join('; '), fields };
       } else if (seen.has(parsed.data.id)) {
@@ -116,6 +120,41 @@ export class EventsService {
     }
     return results;
   }
+
+  /**
+   * What the schema cannot know: an event from further ahead than EVENTS_MAX_FUTURE_SKEW (its version would
+   * outrank the real events after it) and a product without a policy (its resource would never get a notice).
+   */
+  private meaningProblems(event: IncomingEvent, now: Date): FieldProblem[] {
+    const problems: FieldProblem[] = [];
+    const skewMs = this.config.eventsMaxFutureSkewMs;
+    if (Date.parse(event.occurredAt) > now.getTime() + skewMs)
+      problems.push({
+        field: 'occurredAt',
+        message: `is more than ${describeDuration(skewMs)} ahead of Herald's clock (${now.toISOString()}; EVENTS_MAX_FUTURE_SKEW)`,
+      });
+    if (event.type === 'resource.purchased' && !this.policies.get(event.data.product)) {
+      const known = this.policies
+        .list()
+        .map((p) => p.product)
+        .sort();
+      problems.push({ field: 'data.product', message: `is not a known product; known products: ${known.join(', ')}` });
+    }
+    return problems;
+  }
+}
+
+const UNITS = [
+  ['d', 86_400_000],
+  ['h', 3_600_000],
+  ['m', 60_000],
+  ['s', 1_000],
+] as const;
+
+/** 3600000 → "1h", 90000 → "90s": the way EVENTS_MAX_FUTURE_SKEW is written. */
+function describeDuration(ms: number): string {
+  const unit = UNITS.find(([, size]) => ms >= size && ms % size === 0);
+  return unit ? `${ms / unit[1]}${unit[0]}` : `${ms}ms`;
 }
 
 function toRecord(event: IncomingEvent, now: Date): EventDoc {

@@ -4,12 +4,12 @@ import { z } from 'zod';
 import { Auth } from '../common/auth/auth.decorators';
 import { notFound } from '../common/errors';
 import { localIso } from '../common/time';
-import { ZodPipe } from '../common/validation';
+import { instant, ZodPipe } from '../common/validation';
 import { accountState, planTimeline, resourceState } from '../lifecycle';
 import { PoliciesService } from './policies.service';
 
 const previewQuery = z.object({
-  expiresAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with an offset' }).optional(),
+  expiresAt: instant.optional(),
   autoRenew: z.enum(['true', 'false']).optional(),
   customerLevel: z.string().max(16).optional(),
 });

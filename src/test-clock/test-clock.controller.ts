@@ -4,7 +4,7 @@ import { Duration } from 'luxon';
 import { z } from 'zod';
 import { Auth } from '../common/auth/auth.decorators';
 import { Clock, ControllableClock } from '../common/clock';
-import { openApiSchema, ValidationFailed, ZodPipe } from '../common/validation';
+import { instant, LATEST_INSTANT, openApiSchema, ValidationFailed, ZodPipe } from '../common/validation';
 
 const isoDuration = z
   .string()
@@ -14,12 +14,10 @@ const isoDuration = z
   );
 const setClock = z
   .object({
-    now: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with an offset' }).optional(),
+    now: instant.optional(),
     advance: isoDuration.optional(),
   })
   .refine((b) => (b.now === undefined) !== (b.advance === undefined), 'give exactly one of now or advance');
-/** The last instant an ISO 8601 date-time (as `now` takes it) can name. */
-const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /** Exists only with TEST_CLOCK_ENABLED=true (the module is not loaded otherwise, so the path is a 404). */
 @ApiTags('operations')
@@ -43,9 +41,9 @@ export class TestClockController {
     if (body.now) clock.set(new Date(body.now));
     else {
       const ms = Duration.fromISO(body.advance!).toMillis();
-      // Beyond JavaScript's date range the clock would hold an invalid date and every request reading it would fail.
-      if (!(clock.now().getTime() + ms <= LATEST))
-        throw new ValidationFailed([{ field: 'advance', message: 'would move the clock past 9999-12-31' }]);
+      // Herald takes no instant past LATEST_INSTANT, so neither does its clock (and far beyond, dates turn invalid).
+      if (!(clock.now().getTime() + ms <= LATEST_INSTANT))
+        throw new ValidationFailed([{ field: 'advance', message: 'would move the clock past 2200-01-01' }]);
       clock.advance(ms);
     }
     return { now: clock.now() };

@@ -113,7 +113,7 @@ describe('TPNS notices reach the right people on the right channels, end to end'
       .http()
       .post('/v1/events')
       .set(t.serviceKey)
-      .send(purchase('push-1', '2026-11-20T08:00:00+08:00', '2026-12-01T10:30:00+08:00'))
+      .send(purchase('push-1', '2026-11-20T04:00:00+08:00', '2026-12-01T10:30:00+08:00'))
       .expect(200);
     await walk(t, '2026-11-20T04:00:00+08:00', '2026-12-17T04:00:00+08:00');
 

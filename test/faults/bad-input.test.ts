@@ -104,7 +104,10 @@ const CASES: Case[] = [
     undefined,
     'accountId',
   ),
-  bad('a test clock advanced past year 9999', 'service', 'PUT /v1/test-clock', { advance: 'P10000Y' }, 'advance'),
+  bad('a test clock advanced past 2200', 'service', 'PUT /v1/test-clock', { advance: 'P200Y' }, 'advance'),
+  bad('an event from year 0000', 'service', 'POST /v1/events', purchase({}, { occurredAt: '0000-01-01T00:00:00Z' }), 'occurredAt'),
+  bad('an event of an unknown product', 'service', 'POST /v1/events', purchase({ product: 'tpns-typo' }), 'data.product'),
+  bad('a resource name with a NUL', 'service', 'POST /v1/events', purchase({ name: 'Push\u0000' }), 'data.name'),
 ];
 
 describe('bad input', () => {
@@ -215,10 +218,10 @@ describe('bad input', () => {
       error: 'Payload Too Large',
       message: `request body exceeds the limit of ${BODY_LIMIT_BYTES} bytes`,
     });
+    // Forms are read on the Twilio status callback only.
     await t
       .http()
-      .post('/v1/events')
-      .set(t.serviceKey)
+      .post('/v1/webhooks/twilio/status')
       .type('form')
       .send(`padding=${'x'.repeat(BODY_LIMIT_BYTES)}`)
       .expect(413);

@@ -134,6 +134,7 @@ describe('delivery pipeline', () => {
 
   it('fails an email permanently after one 550', async () => {
     peers.smtp.failNext(1, 550);
+    await setClock('2026-11-27T09:00:00+08:00');
     await post({
       id: `e${++seq}`,
       type: 'resource.autorenew_failed',
@@ -142,7 +143,6 @@ describe('delivery pipeline', () => {
       resourceId: 'digest-2',
       data: {},
     });
-    await setClock('2026-11-27T09:00:00+08:00');
     await runAll();
     const failed = await deliveries('channel=email&status=failed');
     expect(failed).toHaveLength(1);

@@ -187,6 +187,7 @@ describe('retention sweep', () => {
     await runAll();
     await setClock(T(-7, '10:05')); // past the digest window
     await runAll();
+    await setClock(T(-6, '12:00'));
     await post('resource.stopped', 'stopped', T(-6, '12:00'), { reason: 'manual' });
     const destroyedAt = T(15);
     await setClock(T(15, '00:05'));
@@ -246,6 +247,7 @@ describe('retention sweep', () => {
     expect(await resourceStatus('gone')).toBe(404);
     expect(await recordsOf('gone')).toEqual({ notices: 0, deliveries: 0, inbox: 0, messageIds: [] });
     // A purchase after the destroy starts a new life under the same id.
+    await setClock(destroyedAt.plus({ days: 31 }));
     const reborn = await post('resource.purchased', 'gone', destroyedAt.plus({ days: 31 }), {
       product: 'tpns',
       name: 'gone',
