@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { text } from '../common/validation';
 import { ApiKeyRepository } from './api-key.repository';
 import { API_KEY, ApiKeyDoc, ApiKeySchema } from './api-key.schema';
 
@@ -43,7 +44,7 @@ export async function runKeysCommand(argv: string[], env: NodeJS.ProcessEnv, out
       case 'create': {
         const at = rest.indexOf('--name');
         const name = at >= 0 ? rest[at + 1]?.trim() : undefined;
-        if (!name || name.length > 100 || /[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(name)) {
+        if (!name || !text.max(100).safeParse(name).success) {
           out('create needs --name "<name>" (1 to 100 characters, no control characters)');
           return 2;
         }
