@@ -13,9 +13,10 @@ export const OPEN_BODY_PATHS = ['/v1/webhooks/', '/v1/dev/'];
 export function authenticateBeforeBody(authenticator: Authenticator) {
   return (req: Request, _res: Response, next: NextFunction): void => {
     const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-    authenticator.principalOf(req).then((principal) => {
-      if (!principal && hasBody && !OPEN_BODY_PATHS.some((p) => req.path.startsWith(p))) next(new UnauthorizedException(CREDENTIALS_HINT));
-      else next();
-    }, next);
+    // Without a body there is nothing to protect here: the guard authenticates the routes that need it, and
+    // only those (an Authorization header on a public route, such as METRICS_TOKEN on /metrics, is not a member's).
+    const path = req.path.toLowerCase();
+    if (!hasBody || OPEN_BODY_PATHS.some((p) => path.startsWith(p))) return next();
+    authenticator.principalOf(req).then((principal) => (principal ? next() : next(new UnauthorizedException(CREDENTIALS_HINT))), next);
   };
 }

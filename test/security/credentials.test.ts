@@ -228,3 +228,18 @@ describe('npm run keys', () => {
     }
   });
 });
+
+describe('credentials on public routes', () => {
+  let t: TestApp;
+  const METRICS_TOKEN = 'a-metrics-token-of-32-characters!';
+  beforeAll(async () => {
+    t = await startTestApp('credentials-public', { env: { ...quiet, METRICS_TOKEN, AUTH_FAILURE_LIMIT: '3' } });
+  });
+  afterAll(() => t.close());
+
+  it('does not count a scraper sending METRICS_TOKEN as a refused member token', async () => {
+    for (let i = 0; i < 6; i++) await t.http().get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
+    const metrics = await t.http().get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200);
+    expect(metrics.text).not.toMatch(/herald_auth_refusals_total\{reason="invalid_token"\} [1-9]/);
+  });
+});
