@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { Writable } from 'node:stream';
-import { REDACTED_PATHS, serializeError } from './logging';
+import { loadConfig } from '../config/config';
+import { loggerParams, REDACTED_PATHS, serializeError } from './logging';
 
 function capture() {
   const lines: string[] = [];
@@ -32,5 +33,16 @@ describe('log serialisation', () => {
     const out = serializeError(err) as Record<string, unknown>;
     expect(out.config).toBeUndefined();
     expect(out.status).toBe(401);
+  });
+});
+
+describe('log format', () => {
+  const config = (env: string) => loadConfig({ MONGODB_URI: 'mongodb://127.0.0.1:1/herald', NODE_ENV: env, JWT_SECRET: 'x'.repeat(40) });
+
+  it('is pretty on a terminal in development, JSON lines otherwise', () => {
+    expect(Array.isArray(loggerParams(config('development'), true).pinoHttp)).toBe(true);
+    expect(Array.isArray(loggerParams(config('development'), false).pinoHttp)).toBe(false);
+    expect(Array.isArray(loggerParams(config('production'), true).pinoHttp)).toBe(false);
+    expect(Array.isArray(loggerParams(config('test'), true).pinoHttp)).toBe(false);
   });
 });

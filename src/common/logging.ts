@@ -1,5 +1,6 @@
 import type { Params } from 'nestjs-pino';
 import { stdSerializers } from 'pino';
+import pretty from 'pino-pretty';
 import { DEV_API_KEY, type Config } from '../config/config';
 
 /** Paths pino replaces with "[redacted]": credentials in headers and any secret-looking field anywhere in a log object. */
@@ -97,24 +98,32 @@ function configuredSecrets(config: Config): string[] {
   return secrets;
 }
 
-export function loggerParams(config: Config): Params {
+/**
+ * Logs are JSON lines, except in development on a terminal, where pino-pretty turns them into coloured,
+ * readable lines (after the scrubber, so what a developer sees is redacted too).
+ */
+export function loggerParams(config: Config, terminal = process.stdout.isTTY === true): Params {
+  const options = loggerOptions(config);
+  if (config.env !== 'development' || !terminal) return { pinoHttp: options };
+  return { pinoHttp: [options, pretty({ colorize: true, sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })] };
+}
+
+function loggerOptions(config: Config) {
   return {
-    pinoHttp: {
-      level: config.logLevel,
-      redact: { paths: REDACTED_PATHS, censor: CENSOR },
-      hooks: { streamWrite: lineScrubber(config) },
-      // Console assets are immutable files fetched by every page load: logging them adds noise, not information.
-      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' || req.url?.startsWith('/console/assets/') === true },
-      // Query strings may carry tokens; log the path only.
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown> }) => ({
-          id: req.id,
-          method: req.method,
-          path: req.url.split('?')[0],
-          headers: req.headers,
-        }),
-        err: serializeError,
-      },
+    level: config.logLevel,
+    redact: { paths: REDACTED_PATHS, censor: CENSOR },
+    hooks: { streamWrite: lineScrubber(config) },
+    // Console assets are immutable files fetched by every page load: logging them adds noise, not information.
+    autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' || req.url?.startsWith('/console/assets/') === true },
+    // Query strings may carry tokens; log the path only.
+    serializers: {
+      req: (req: { id: unknown; method: string; url: string; headers: Record<string, unknown> }) => ({
+        id: req.id,
+        method: req.method,
+        path: req.url.split('?')[0],
+        headers: req.headers,
+      }),
+      err: serializeError,
     },
-  };
+  } satisfies NonNullable<Exclude<Params['pinoHttp'], unknown[]>>;
 }
