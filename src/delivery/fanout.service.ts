@@ -8,6 +8,7 @@ import { CONFIG, Config } from '../config/config';
 import { zoneTime } from '../lifecycle/zone-time';
 import type { Notice } from '../notices/notice.repository';
 import { NoticeRepository } from '../notices/notice.repository';
+import { groupMembers } from '../recipients/receives';
 import { RecipientMember, resolveRecipients } from '../recipients/resolve-recipients';
 import { SubscriptionRepository } from '../subscriptions/subscription.repository';
 import { ChannelsService } from './channels.service';
@@ -64,6 +65,7 @@ export class FanoutService {
       this.subscriptions.getMany(accountIds),
     ]);
     const zones = new Map(accounts.map((a) => [a.id, a.timeZone]));
+    const groupsOf = new Map(accountIds.map((id) => [id, groupMembers(groups.get(id) ?? [])]));
     const now = this.clock.now();
     const wallNow = this.wall.now();
     const docs: DeliveryDoc[] = [];
@@ -73,7 +75,7 @@ export class FanoutService {
         type: notice.type,
         subscription,
         members: (members.get(notice.accountId) ?? []).map(recipientOf),
-        groups: new Map((groups.get(notice.accountId) ?? []).map((g) => [g.id, g.memberIds])),
+        groups: groupsOf.get(notice.accountId)!,
         resource: notice.resourceId ? { id: notice.resourceId, product: notice.product } : null,
         now,
       });

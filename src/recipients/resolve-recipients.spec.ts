@@ -1,3 +1,4 @@
+import { groupMembers } from './receives';
 import { resolveRecipients, RecipientMember, quietUntil, TypeSubscription } from './resolve-recipients';
 
 const member = (id: string, over: Partial<RecipientMember> = {}): RecipientMember => ({
@@ -107,7 +108,7 @@ describe('resolveRecipients', () => {
       type: 'low_balance',
       subscription,
       members,
-      groups: new Map([['ops', ['m3']]]),
+      groups: groupMembers([{ id: 'ops', memberIds: ['m3'] }]),
       resource: null,
       now: NOW,
     });

@@ -1,13 +1,7 @@
 import { DateTime } from 'luxon';
 import type { MemberDoc } from '../accounts/member.schema';
-import { Channel, CHANNELS, MESSAGE_TYPE_SPECS, MessageType, Role } from '../lifecycle/message-types';
-
-/** Who receives one message type, as the account's subscription says (roles, members, groups). */
-export interface Receivers {
-  roles: Role[];
-  memberIds: string[];
-  groupIds: string[];
-}
+import { Channel, CHANNELS, MessageType } from '../lifecycle/message-types';
+import { channelStandings, GroupMembers, Receivers, receivesType } from './receives';
 
 export interface TypeSubscription {
   channels: Channel[];
@@ -25,7 +19,7 @@ export interface ResolveInput {
   type: MessageType;
   subscription: TypeSubscription;
   members: RecipientMember[];
-  groups: Map<string, string[]>;
+  groups: GroupMembers;
   /** The resource the notice is about; null for account-level notices. */
   resource: { id: string; product: string | null } | null;
   now: Date;
@@ -52,25 +46,20 @@ export interface Skipped {
 const QUIET_CHANNELS = new Set<Channel>(['sms', 'wechat']);
 
 /**
- * Resolves a notice's recipients: the subscription's roles, members and groups; collaborators only when
- * their scope covers the resource; each member's channels are the subscription's minus those the
- * member muted, plus the type's mandatory channels; missing or unverified contacts are skipped with
- * the reason; quiet hours defer SMS and WeChat to the end of the member's window. Pure.
+ * Resolves a notice's recipients: the members `receivesType` admits; each member's channels are the
+ * subscription's minus those the member muted, plus the type's mandatory channels; missing or
+ * unverified contacts are skipped with the reason; quiet hours defer SMS and WeChat to the end of the
+ * member's window. Pure.
  */
 export function resolveRecipients(input: ResolveInput): { recipients: Recipient[]; skipped: Skipped[] } {
-  const spec = MESSAGE_TYPE_SPECS[input.type];
-  const chosen = new Set<string>(input.subscription.receivers.memberIds);
-  for (const groupId of input.subscription.receivers.groupIds) for (const id of input.groups.get(groupId) ?? []) chosen.add(id);
+  const about = input.resource ?? 'account';
   const recipients: Recipient[] = [];
   const skipped: Skipped[] = [];
   for (const member of input.members) {
-    const byRole = member.roles.some((r) => input.subscription.receivers.roles.includes(r));
-    if (!byRole && !chosen.has(member.id)) continue;
-    if (!mayHear(member, input.resource)) continue;
-    const muted = new Set(member.mutedChannels[input.type] ?? []);
+    if (!receivesType(member, input.subscription.receivers, input.groups, about)) continue;
+    const standings = channelStandings(input.type, input.subscription.channels, member.mutedChannels[input.type] ?? []);
     for (const channel of CHANNELS) {
-      const mandatory = spec.mandatoryChannels.includes(channel);
-      if (!mandatory && (!input.subscription.channels.includes(channel) || muted.has(channel))) continue;
+      if (!standings[channel].subscribed || !standings[channel].enabled) continue;
       const contact = contactFor(member, channel);
       if ('reason' in contact) {
         skipped.push({ memberId: member.id, channel, reason: contact.reason });
@@ -88,14 +77,6 @@ export function resolveRecipients(input: ResolveInput): { recipients: Recipient[
     }
   }
   return { recipients, skipped };
-}
-
-/** A member whose only standing is a scoped collaboration hears only of resources in that scope. */
-function mayHear(member: RecipientMember, resource: ResolveInput['resource']): boolean {
-  if (member.roles.some((r) => r === 'creator' || r === 'finance_collaborator' || r === 'receiver')) return true;
-  if (!member.roles.includes('resource_collaborator') || !member.scope) return true;
-  if (!resource) return false;
-  return member.scope.resourceIds.includes(resource.id) || (resource.product !== null && member.scope.products.includes(resource.product));
 }
 
 function contactFor(member: RecipientMember, channel: Channel): { to: string } | { reason: Skipped['reason'] } {
