@@ -4,11 +4,12 @@ import { DeliveryModule } from '../delivery/delivery.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { ContactsController } from './contacts.controller';
 import { PreferencesController } from './preferences.controller';
+import { PreferencesService } from './preferences.service';
 import { VerificationService } from './verification.service';
 
 @Module({
   imports: [AccountsModule, SubscriptionsModule, DeliveryModule],
   controllers: [PreferencesController, ContactsController],
-  providers: [VerificationService],
+  providers: [PreferencesService, VerificationService],
 })
 export class PreferencesModule {}

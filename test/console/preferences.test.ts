@@ -145,4 +145,31 @@ describe('Console preferences (Chromium)', () => {
     expect(problemsOf(rita)).toEqual([]);
     await rita.context().close();
   });
+
+  it('shows a type as received by a member who receives it only through a receiver group', async () => {
+    await app.t
+      .http()
+      .post(`/v1/accounts/${ACC}/groups`)
+      .set(app.t.serviceKey)
+      .send({ id: 'on-call', name: 'On-call', memberIds: ['rita'] })
+      .expect(201);
+    const byRoles = { roles: ['creator', 'resource_collaborator', 'finance_collaborator'], memberIds: [], groupIds: ['on-call'] };
+    await app.t
+      .http()
+      .put(`/v1/accounts/${ACC}/subscriptions`)
+      .set(app.t.serviceKey)
+      .send({ types: { expiry_reminder: { channels: ['inbox', 'email', 'sms', 'wechat'], receivers: byRoles, digest: true } } })
+      .expect(200);
+
+    const rita = await newPage(browser);
+    await signIn(rita, app, ACC, 'rita', '/console/preferences');
+    const row = (type: string) => rita.locator(`tr:has(${cell(type, 'inbox')})`);
+    // Rita holds none of the subscribed roles and is not named: the group alone makes her a receiver of expiry reminders.
+    expect(await row('expiry_reminder').getAttribute('class')).toBeNull();
+    expect(await row('expiry_reminder').locator('.chip.muted').count()).toBe(0);
+    expect(await row('expiry_notice').getAttribute('class')).toBe('not-receiving');
+    expect(await row('expiry_notice').locator('.chip.muted').textContent()).toBe('You are not a receiver');
+    expect(problemsOf(rita)).toEqual([]);
+    await rita.context().close();
+  });
 });
