@@ -8,3 +8,4 @@ export * from './policy-loader';
 export * from './planner';
 export * from './event-notices';
 export * from './testing';
+export * from './phase';

@@ -83,7 +83,7 @@ export function planDue(input: PlanDueInput): PlanDueResult {
   const billAnchor = a.billDate ?? a.overdueSince;
   if (a.balanceState === 'overdue' && billAnchor !== null && plan.overdue.length > 0) {
     for (const pr of plan.overdue) {
-      const at = pr.rule.anchor === 'billDate' ? a.billDate : a.overdueSince;
+      const at = overdueAnchor(pr.rule, a);
       if (at === null || !allowed(pr.rule, r, a)) continue;
       const an = anchorOf(at.getTime(), z);
       const i = dueIndex(pr, an, sinceMs, nowMs, nowDay, z);
@@ -108,6 +108,57 @@ export function planTimeline(input: PlanTimelineInput): PlannedNotice[] {
     at = nextDueAt;
   }
   return out;
+}
+
+/** Instants (epoch ms, NaN where none) of the current term the phase is read from, by the rules the notices come from. */
+export interface TermMilestones {
+  /** The term's first expiry_reminder occurrence: the reminder window opens. */
+  firstReminderMs: number;
+  /** The expiry-anchored stop and destroy milestones, as every expiry notice quotes them. */
+  stopMs: number;
+  destroyMs: number;
+  /** The earliest arrears stop (billDate / overdueStart rule) while the account is overdue. */
+  arrearsStopMs: number;
+  /** The stop milestone's `data.stage` (`frozen` in Huawei's policies), whether or not it applies. */
+  stopStage: unknown;
+}
+
+export function termMilestones(r: ResourceState, a: AccountState, p: CompiledPolicy): TermMilestones {
+  const z = p.zone;
+  const plan = p.levelPlan(a.customerLevel);
+  const out: TermMilestones = {
+    firstReminderMs: NaN,
+    stopMs: NaN,
+    destroyMs: NaN,
+    arrearsStopMs: NaN,
+    stopStage: plan.stop?.rule.data?.stage,
+  };
+  if (r.expiresAt !== null) {
+    const an = anchorOf(r.expiresAt.getTime(), z);
+    out.stopMs = milestoneMs(plan.stop, an, r, a, z);
+    out.destroyMs = milestoneMs(plan.destroy, an, r, a, z);
+    for (const pr of plan.expiry)
+      if (pr.rule.type === 'expiry_reminder' && pr.rule.applies(r, a))
+        out.firstReminderMs = earlier(out.firstReminderMs, occurrence(pr, 0, an, z));
+  }
+  if (isOverdue(a))
+    for (const pr of plan.overdue) {
+      const at = overdueAnchor(pr.rule, a);
+      if (pr.rule.type !== 'service_stopped' || at === null || !pr.rule.applies(r, a)) continue;
+      out.arrearsStopMs = earlier(out.arrearsStopMs, occurrence(pr, 0, anchorOf(at.getTime(), z), z));
+    }
+  return out;
+}
+
+const earlier = (x: number, y: number) => (Number.isNaN(x) || y < x ? y : x);
+
+/** planDue's condition for the arrears rules. */
+function isOverdue(a: AccountState): boolean {
+  return a.balanceState === 'overdue' && (a.billDate ?? a.overdueSince) !== null;
+}
+
+function overdueAnchor(rule: TimeRule, a: AccountState): Date | null {
+  return rule.anchor === 'billDate' ? a.billDate : a.overdueSince;
 }
 
 /** The instant of the plan's stop or destroy milestone for this term, or NaN when it does not apply to the resource. */
