@@ -85,7 +85,13 @@ export class EventApplier {
         if (state !== original || (!doc && anyApplied)) {
           const plan = this.planning.plan(state, account, FROM_THE_START, now);
           notices.push(...plan.notices);
-          writes.push({ state, expectedRev: doc ? doc.rev : null, nextDueAt: plan.nextDueAt, policyVersion: plan.policyVersion });
+          writes.push({
+            state,
+            expectedRev: doc ? doc.rev : null,
+            nextDueAt: plan.nextDueAt,
+            policyVersion: plan.policyVersion,
+            phases: plan.phases,
+          });
         }
         noticesOf.set(resourceId, notices);
       }
@@ -152,7 +158,7 @@ export class EventApplier {
             this.planning.forEvent(lifecycleEvent(e), state, state, accountAfter, accountBefore, now),
           );
           noticesOf.set(doc.id, [...fromEvents, ...plan.notices]);
-          return { id: doc.id, accountId, rev: doc.rev, nextDueAt: plan.nextDueAt, policyVersion: plan.policyVersion };
+          return { id: doc.id, accountId, rev: doc.rev, nextDueAt: plan.nextDueAt, policyVersion: plan.policyVersion, phases: plan.phases };
         });
         const lost = new Set(await this.resources.writePlans(plans, now));
         await this.notices.insertNew(uniqueNotices([...noticesOf].filter(([id]) => !lost.has(id)).flatMap(([, n]) => n)));

@@ -38,11 +38,11 @@ const ALWAYS_MS = SINCE_ALWAYS.getTime();
  * The phase instants of the current term: expiring from the first expiry_reminder, expired at expiresAt (or
  * when a traffic pack is used up, where the policy bills exhaustion like expiry), stopped / frozen at the stop
  * milestone or the arrears stop, released at the destroy milestone — the planner's own instants. Upstream's word
- * wins: a resource it reported expired, stopped or destroyed is at least in that phase. Without a policy only
- * expiresAt and upstream's status count.
+ * wins: a resource it reported expired, stopped or destroyed is at least in that phase. Without a policy (or an
+ * account to read its level from) only expiresAt and upstream's status count.
  */
-export function phaseInstants(r: ResourceState, a: AccountState, p: CompiledPolicy | undefined): PhaseInstants {
-  const m = p ? termMilestones(r, a, p) : undefined;
+export function phaseInstants(r: ResourceState, a: AccountState | null, p: CompiledPolicy | undefined): PhaseInstants {
+  const m = p && a ? termMilestones(r, a, p) : undefined;
   let expiring = m?.firstReminderMs ?? NaN;
   let expired = r.expiresAt?.getTime() ?? NaN;
   let stop = m ? earliest(m.stopMs, m.arrearsStopMs) : NaN;

@@ -6,8 +6,10 @@ import type { AnyBulkWriteOperation } from 'mongodb';
 import type { Model } from 'mongoose';
 import type { VersionedResource } from '../events/apply-event';
 import type { ResourceStatus } from '../lifecycle/lifecycle.types';
+import type { Phase, PhaseInstants } from '../lifecycle/phase';
 import { bulkMisses, docBatches, leaseAsRead } from '../database/bulk';
 import { AccountScope, collectionOf, plain, Plain, scopeFilter } from '../database/plain';
+import { phaseQuery } from './resource-phase';
 import { ResourceScope, scopeQuery } from './resource-scope';
 import { RESOURCE, ResourceDoc } from './resource.schema';
 
@@ -19,6 +21,7 @@ export interface ResourceWrite {
   expectedRev: number | null;
   nextDueAt: Date | null;
   policyVersion: number | null;
+  phases: PhaseInstants;
 }
 
 export interface PlanWrite {
@@ -28,6 +31,15 @@ export interface PlanWrite {
   rev: number;
   nextDueAt: Date | null;
   policyVersion: number | null;
+  phases: PhaseInstants;
+}
+
+/** A scheduler pass's plan; `phases` only where they changed (a policy version or level moved), else the pass leaves them. */
+export interface ClaimedPlan {
+  id: string;
+  nextDueAt: Date | null;
+  policyVersion: number | null;
+  phases?: PhaseInstants;
 }
 
 /** Not leased by a scheduler pass, or leased by one whose lease has lapsed. */
@@ -58,6 +70,9 @@ export function resourceStateOf(doc: Resource): VersionedResource {
 export interface ResourceListQuery {
   product?: string;
   status?: ResourceStatus;
+  /** The phase at `now` (from the stored phase instants). */
+  phase?: Phase;
+  now: Date;
   /** Only the resources this scope covers (null: every resource of the account). */
   scope: ResourceScope | null;
   limit: number;
@@ -73,11 +88,13 @@ export class ResourceRepository {
   }
 
   async list(accountId: string, q: ResourceListQuery): Promise<{ items: Resource[]; total: number }> {
+    // Scope and phase each bring an $or: joined with $and, so the page and the total count the same resources.
+    const and = [...(q.phase ? phaseQuery(q.phase, q.now) : []), ...(q.scope ? [scopeQuery(q.scope)] : [])];
     const filter = {
       accountId,
       ...(q.product ? { product: q.product } : {}),
       ...(q.status ? { status: q.status } : {}),
-      ...scopeQuery(q.scope),
+      ...(and.length ? { $and: and } : {}),
     };
     const [docs, total] = await Promise.all([
       this.resources.find(filter).sort({ expiresAt: 1, _id: 1 }).skip(q.offset).limit(q.limit).lean<ResourceDoc[]>(),
@@ -99,7 +116,7 @@ export class ResourceRepository {
   async writeStates(writes: ResourceWrite[], now: Date): Promise<string[]> {
     // Tags this batch's writes so that, after a partial failure, the winners can be told apart.
     const writeToken = randomUUID();
-    const ops: AnyBulkWriteOperation<ResourceDoc>[] = writes.map(({ state, expectedRev, nextDueAt, policyVersion }) => {
+    const ops: AnyBulkWriteOperation<ResourceDoc>[] = writes.map(({ state, expectedRev, nextDueAt, policyVersion, phases }) => {
       const { id, ...fields } = state;
       if (expectedRev === null) {
         const document = {
@@ -108,6 +125,7 @@ export class ResourceRepository {
           rev: 1,
           nextDueAt,
           policyVersion,
+          phases,
           leaseUntil: null,
           leaseToken: null,
           writeToken,
@@ -126,6 +144,7 @@ export class ResourceRepository {
               rev: expectedRev + 1,
               nextDueAt,
               policyVersion,
+              phases,
               writeToken,
               leaseUntil: null,
               leaseToken: null,
@@ -180,7 +199,7 @@ export class ResourceRepository {
     const ops: AnyBulkWriteOperation<ResourceDoc>[] = plans.map((p) => ({
       updateOne: {
         filter: { _id: p.id, accountId: p.accountId, rev: p.rev },
-        update: { $set: { nextDueAt: p.nextDueAt, policyVersion: p.policyVersion, updatedAt: now } },
+        update: { $set: { nextDueAt: p.nextDueAt, policyVersion: p.policyVersion, phases: p.phases, updatedAt: now } },
       },
     }));
     if ((await bulkMisses(collectionOf(this.resources), ops)) === 0) return [];
@@ -192,17 +211,14 @@ export class ResourceRepository {
   /**
    * Stores a pass's plans and releases its lease. Only resources still under this lease are written:
    * an event that changed one meanwhile voided the lease and stored its own plan. Resources that share
-   * a next instant (most do: the same local hour) are written together, so a batch costs one bulk write.
+   * a next instant (most do: the same local hour) are written together, so a batch costs one bulk write; the
+   * few whose phase instants changed are written one by one.
    */
-  async releaseClaimed(
-    token: string,
-    plans: { id: string; nextDueAt: Date | null; policyVersion: number | null }[],
-    now: Date,
-  ): Promise<void> {
-    const groups = new Map<string, { nextDueAt: Date | null; policyVersion: number | null; ids: string[] }>();
+  async releaseClaimed(token: string, plans: ClaimedPlan[], now: Date): Promise<void> {
+    const groups = new Map<string, { nextDueAt: Date | null; policyVersion: number | null; phases?: PhaseInstants; ids: string[] }>();
     for (const p of plans) {
-      const key = `${p.nextDueAt?.getTime() ?? 'none'}|${p.policyVersion}`;
-      const group = groups.get(key) ?? { nextDueAt: p.nextDueAt, policyVersion: p.policyVersion, ids: [] };
+      const key = p.phases ? `id|${p.id}` : `${p.nextDueAt?.getTime() ?? 'none'}|${p.policyVersion}`;
+      const group = groups.get(key) ?? { nextDueAt: p.nextDueAt, policyVersion: p.policyVersion, phases: p.phases, ids: [] };
       group.ids.push(p.id);
       groups.set(key, group);
     }
@@ -210,7 +226,16 @@ export class ResourceRepository {
     const ops: AnyBulkWriteOperation<ResourceDoc>[] = [...groups.values()].map((g) => ({
       updateMany: {
         filter: { _id: { $in: g.ids }, leaseToken: token },
-        update: { $set: { nextDueAt: g.nextDueAt, policyVersion: g.policyVersion, leaseUntil: null, leaseToken: null, updatedAt: now } },
+        update: {
+          $set: {
+            nextDueAt: g.nextDueAt,
+            policyVersion: g.policyVersion,
+            ...(g.phases ? { phases: g.phases } : {}),
+            leaseUntil: null,
+            leaseToken: null,
+            updatedAt: now,
+          },
+        },
       },
     }));
     if (ops.length) await retryBusy(() => collectionOf(this.resources).bulkWrite(ops, { ordered: false }));
@@ -224,6 +249,25 @@ export class ResourceRepository {
       .limit(limit)
       .lean<ResourceDoc[]>();
     return docs.map((d) => plain(d));
+  }
+
+  /** Up to `limit` resources stored without phase instants (by an earlier Herald), in id order after `afterId`. */
+  async withoutPhases(afterId: string | null, limit: number): Promise<Resource[]> {
+    const docs = await this.resources
+      .find({ phases: { $exists: false }, ...(afterId ? { _id: { $gt: afterId } } : {}) })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .lean<ResourceDoc[]>();
+    return docs.map((d) => plain(d));
+  }
+
+  /** Stores phase instants on resources still at the `rev` they were computed from and still without them. */
+  async writeMissingPhases(items: { id: string; rev: number; phases: PhaseInstants }[]): Promise<void> {
+    if (items.length === 0) return;
+    const ops: AnyBulkWriteOperation<ResourceDoc>[] = items.map((p) => ({
+      updateOne: { filter: { _id: p.id, rev: p.rev, phases: { $exists: false } }, update: { $set: { phases: p.phases } } },
+    }));
+    await retryBusy(() => collectionOf(this.resources).bulkWrite(ops, { ordered: false }));
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Schema } from 'mongoose';
 import { BILLING_MODES, RESOURCE_STATUSES } from '../lifecycle/lifecycle.types';
+import type { PhaseInstants } from '../lifecycle/phase';
 import type { VersionedResource } from '../events/apply-event';
 
 export const RESOURCE = 'Resource';
@@ -10,6 +11,12 @@ export interface ResourceDoc extends Omit<VersionedResource, 'id'> {
   rev: number;
   /** Instant of the next planned notice; null when nothing more is planned. Set by the planner. */
   nextDueAt: Date | null;
+  /**
+   * When the current term enters each phase (expiring, expired, stop, release), stored each time the resource is
+   * planned: the phase depends on now, and these let the list filter by phase in the query. Absent on documents an
+   * earlier Herald stored, until the start-up backfill reaches them.
+   */
+  phases?: PhaseInstants;
   /** Version of the product policy the resource was last planned with. */
   policyVersion: number | null;
   /** The scheduler's claim on the resource (wall-clock time), so several instances never plan it at once. */
@@ -41,6 +48,10 @@ export const ResourceSchema = new Schema<ResourceDoc>(
     fieldVersions: { type: Schema.Types.Mixed, default: {} },
     rev: { type: Number, default: 0 },
     nextDueAt: { type: Date, default: null },
+    phases: {
+      type: new Schema({ expiringAt: Date, expiredAt: Date, stopAt: Date, releaseAt: Date, stopPhase: String }, { _id: false }),
+      default: undefined,
+    },
     writeToken: String,
     policyVersion: { type: Number, default: null },
     leaseUntil: { type: Date, default: null },
@@ -52,7 +63,8 @@ export const ResourceSchema = new Schema<ResourceDoc>(
 );
 // Console resource list: an account's resources filtered by product and status, ordered by expiry.
 ResourceSchema.index({ accountId: 1, product: 1, status: 1, expiresAt: 1 });
-// Console resource list without a product filter, ordered by expiry.
+// Console resource list without a product filter, ordered by expiry; also the phase filter, whose range conditions
+// on `phases.*` are checked on the account's resources this index finds.
 ResourceSchema.index({ accountId: 1, expiresAt: 1 });
 // Scheduler: resources whose next notice is due at or before now, earliest first.
 ResourceSchema.index({ nextDueAt: 1 });

@@ -2,14 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { MemberRepository } from '../accounts/member.repository';
 import { assertConsoleMember } from '../common/auth/access';
 import type { Principal } from '../common/auth/principal';
+import { Clock } from '../common/clock';
 import { notFound } from '../common/errors';
 import { ALL_ACCOUNTS } from '../database/plain';
 import type { ResourceStatus } from '../lifecycle/lifecycle.types';
+import { Phase, phaseInstants, phaseOf } from '../lifecycle/phase';
 import { ResourceScope, scopeCovers } from './resource-scope';
-import { Resource, ResourceRepository } from './resource.repository';
+import { Resource, ResourceRepository, resourceStateOf } from './resource.repository';
 
-/** What clients see of a resource: its lifecycle state, not the bookkeeping behind it. */
-export function resourceView(r: Resource) {
+/**
+ * What clients see of a resource: its lifecycle state, not the bookkeeping behind it. `status` is what upstream
+ * reported; `phase` is where the term stands at `now`, from the instants stored when it was planned (the same
+ * ones the list filters by), with the next phase and when it begins.
+ */
+export function resourceView(r: Resource, now: Date) {
+  // A document an earlier Herald stored has no instants until the start-up backfill reaches it: upstream's word alone.
+  const { phase, nextPhase, nextPhaseAt } = phaseOf(r.phases ?? phaseInstants(resourceStateOf(r), null, undefined), now);
   return {
     id: r.id,
     accountId: r.accountId,
@@ -20,6 +28,9 @@ export function resourceView(r: Resource) {
     expiresAt: r.expiresAt,
     autoRenew: r.autoRenew,
     status: r.status,
+    phase,
+    nextPhase,
+    nextPhaseAt,
     quota: r.quota,
     usage: r.usage,
     attributes: r.attributes,
@@ -36,6 +47,7 @@ export class ResourcesService {
   constructor(
     private readonly resources: ResourceRepository,
     private readonly members: MemberRepository,
+    private readonly clock: Clock,
   ) {}
 
   async get(resourceId: string, principal: Principal) {
@@ -46,10 +58,20 @@ export class ResourcesService {
     return resource;
   }
 
-  async list(accountId: string, q: { product?: string; status?: ResourceStatus; limit: number; offset: number }, principal: Principal) {
+  async list(
+    accountId: string,
+    q: { product?: string; status?: ResourceStatus; phase?: Phase; limit: number; offset: number },
+    principal: Principal,
+  ) {
     assertConsoleMember(principal, accountId);
-    const page = await this.resources.list(accountId, { ...q, scope: await this.scopeOf(principal) });
-    return { items: page.items.map(resourceView), total: page.total, limit: q.limit, offset: q.offset };
+    const now = this.clock.now();
+    const page = await this.resources.list(accountId, { ...q, now, scope: await this.scopeOf(principal) });
+    return { items: page.items.map((r) => resourceView(r, now)), total: page.total, limit: q.limit, offset: q.offset };
+  }
+
+  /** A resource as clients see it, at the domain clock's now. */
+  view(resource: Resource) {
+    return resourceView(resource, this.clock.now());
   }
 
   async assertCanSee(principal: Principal, resource: Resource): Promise<void> {

@@ -7,6 +7,8 @@ import {
   eventNotices,
   LifecycleEvent,
   MESSAGE_TYPE_SPECS,
+  PhaseInstants,
+  phaseInstants,
   planDue,
   PlannedNotice,
   planTimeline,
@@ -22,6 +24,8 @@ export interface PlanOutcome {
   notices: NoticeDoc[];
   nextDueAt: Date | null;
   policyVersion: number | null;
+  /** The current term's phase instants, stored beside nextDueAt. */
+  phases: PhaseInstants;
 }
 
 /**
@@ -51,16 +55,26 @@ export class PlanningService {
     };
   }
 
-  /** Notices due in [since, now] and the next due instant; nothing for a resource without a known product. */
+  /**
+   * Notices due in [since, now], the next due instant and the term's phase instants; no notices for a resource
+   * without a known product.
+   */
   plan(resource: ResourceState, account: AccountState, since: Date, now: Date): PlanOutcome {
     const policy = this.policyFor(resource);
-    if (!policy) return { notices: [], nextDueAt: null, policyVersion: null };
+    const phases = phaseInstants(resource, account, policy);
+    if (!policy) return { notices: [], nextDueAt: null, policyVersion: null, phases };
     const { due, nextDueAt } = planDue({ resource, account, policy, since, now });
     return {
       notices: due.map((n) => this.toDoc(n, resource, account.id, policy, 'schedule', now)),
       nextDueAt,
       policyVersion: policy.version,
+      phases,
     };
+  }
+
+  /** The term's phase instants alone (the start-up backfill of resources stored before they were kept). */
+  phases(resource: ResourceState, account: AccountState): PhaseInstants {
+    return phaseInstants(resource, account, this.policyFor(resource));
   }
 
   /** Notices an event causes at once; account-level ones carry no resource id and share one key per account. */

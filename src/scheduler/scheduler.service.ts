@@ -3,6 +3,7 @@ import { AccountRepository } from '../accounts/account.repository';
 import { Clock, WallClock } from '../common/clock';
 import { BATCHES_UNDER_WAY, forEachUnderWay } from '../common/pool';
 import { CONFIG, Config } from '../config/config';
+import { samePhaseInstants } from '../lifecycle/phase';
 import type { NoticeDoc } from '../notices/notice.schema';
 import { NoticeRepository } from '../notices/notice.repository';
 import { ResourceRepository, resourceStateOf } from '../resources/resource.repository';
@@ -67,6 +68,8 @@ export class SchedulerService {
             rev: doc.rev,
             nextDueAt: plan.nextDueAt,
             policyVersion: plan.policyVersion,
+            // Unchanged unless the policy or the account's level moved since the resource was last planned.
+            ...(samePhaseInstants(doc.phases, plan.phases) ? {} : { phases: plan.phases }),
             leaseToken: token,
           };
         });

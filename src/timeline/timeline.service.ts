@@ -56,7 +56,7 @@ export class TimelineService {
     );
     const planned = upcoming.filter((n) => !producedKeys.has(n.dedupeKey));
     return {
-      resource: resourceView(doc),
+      resource: resourceView(doc, now),
       policy: policy ? { product: policy.product, version: policy.version, timeZone: policy.timeZone } : null,
       now,
       produced: produced.map((n) => ({
