@@ -1,4 +1,7 @@
+import { DateTime } from 'luxon';
 import type { Browser, Page } from 'playwright-core';
+import { Clock } from '../../src/common/clock';
+import { DemoSeedService } from '../../src/dev/demo-seed';
 import { startPeers, Peers } from '../support/peers';
 import {
   ConsoleApp,
@@ -68,12 +71,18 @@ describe('Console resources and timeline (Chromium)', () => {
 
   afterEach(() => expect(problemsOf(page)).toEqual([]));
 
-  it('lists resources with status and expiry, filtered by product and status', async () => {
+  it('lists resources with their phase and expiry, filtered by product and by phase', async () => {
     await signIn(page, app, ACC, 'alice', '/console/resources');
     const ids = () => page.locator('tbody th code').allTextContents();
     expect(await ids()).toEqual(['iot-1', 'push-1', 'canvas-1', 'koo-1', 'pack-1', 'push-2']); // by expiry
     const iot = page.locator('tbody tr', { hasText: 'iot-1' });
-    expect(await iot.locator('td[data-label="Status"]').textContent()).toBe('Stopped');
+    // Upstream reported the stop; the release follows on T+15.
+    expect(await iot.locator('td[data-label="Status"] .chip').textContent()).toBe('Stopped');
+    expect(await iot.locator('td[data-label="Status"] .next-phase').textContent()).toBe(' To be released Dec 3, 2026, 09:00');
+    // push-1 expires Dec 1: its reminder window opens on Nov 24, 10:00.
+    const push = page.locator('tbody tr', { hasText: 'push-1' });
+    expect(await push.locator('td[data-label="Status"] .chip').textContent()).toBe('Running');
+    expect(await push.locator('td[data-label="Status"] .next-phase').textContent()).toBe(' Expiring soon from Nov 24, 2026, 10:00');
     expect(await iot.locator('td[data-label="Expires"] time').textContent()).toBe('Nov 18, 2026, 09:00');
 
     await page.selectOption('#res-product', 'tpns');
@@ -83,7 +92,7 @@ describe('Console resources and timeline (Chromium)', () => {
     await page.selectOption('#res-product', '');
     await ready(page);
     await page.selectOption('#res-status', 'stopped');
-    await page.waitForURL('**/console/resources?status=stopped');
+    await page.waitForURL('**/console/resources?phase=stopped');
     await ready(page);
     expect(await ids()).toEqual(['iot-1']);
     await page.selectOption('#res-status', '');
@@ -148,5 +157,97 @@ describe('Console resources and timeline (Chromium)', () => {
     expect(await olga.locator('.problem').textContent()).toBe('This resource does not exist or is outside your scope.');
     expect(problemsOf(olga)).toEqual([]);
     await olga.context().close();
+  });
+});
+
+describe('Console: the demo account’s resource phases (Chromium)', () => {
+  let peers: Peers;
+  let app: ConsoleApp;
+  let browser: Browser;
+  let page: Page;
+  const ZONE = 'Asia/Shanghai';
+  const shown = (at: Date, locale = 'en-US') =>
+    new Intl.DateTimeFormat(locale, {
+      timeZone: ZONE,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+    }).format(at);
+  /** "Push · staging" expired 3 days ago at 11:00; TPNS stops it at 00:00 of T+8 (seed 001), in the policy's zone. */
+  const stagingStop = () => {
+    const today = DateTime.fromJSDate(app.t.app.get(Clock).now(), { zone: ZONE }).startOf('day');
+    return today.minus({ days: 3 }).plus({ days: 8 }).toJSDate();
+  };
+
+  beforeAll(async () => {
+    peers = await startPeers();
+    [app, browser] = await Promise.all([
+      startConsoleApp('console-res-demo', peers, { NODE_ENV: 'development', DEMO_SEED: 'off' }),
+      launchBrowser(),
+    ]);
+    await app.t.app.get(DemoSeedService).seed();
+    page = await newPage(browser);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await peers?.stop();
+  });
+
+  afterEach(() => expect(problemsOf(page)).toEqual([]));
+
+  it('shows the expired TPNS resource as Expired with its stop next, and the status filter Expired lists it', async () => {
+    await signIn(page, app, 'demo', 'demo-creator', '/console/resources');
+    const staging = page.locator('tbody tr', { hasText: 'push-staging' });
+    expect(await staging.locator('td[data-label="Status"] .chip').textContent()).toBe('Expired');
+    const next = staging.locator('td[data-label="Status"] .next-phase');
+    expect(await next.getAttribute('data-phase')).toBe('stopped');
+    expect(await next.locator('span').textContent()).toBe('Stops');
+    expect(await next.locator('time').getAttribute('datetime')).toBe(stagingStop().toISOString());
+    expect(await next.locator('time').textContent()).toBe(shown(stagingStop()));
+
+    await page.selectOption('#res-status', 'expired');
+    await page.waitForURL('**/console/resources?phase=expired');
+    await ready(page);
+    // KooPhone help desk expired 2 days ago and is in its 15-day grace period (V1); both by expiry.
+    expect(await page.locator('tbody th code').allTextContents()).toEqual(['push-staging', 'koophone-desk']);
+    expect(await page.locator('td[data-label="Status"] .chip').allTextContents()).toEqual(['Expired', 'Expired']);
+    expect(await page.locator('.resources .sub').textContent()).toBe('2 resources');
+    await screenshots(page, 'resources-expired');
+    await expectAccessible(page);
+
+    await page.click('a[href="/console/resources/push-staging"]');
+    await ready(page);
+    const facts = page.locator('dl.facts');
+    expect(await facts.locator('dd .chip.phase-expired').textContent()).toBe('Expired');
+    expect(await facts.locator('dd .next-phase time').getAttribute('datetime')).toBe(stagingStop().toISOString());
+    // Upstream has not said anything since the purchase: its word is still Running.
+    expect(await facts.locator('dd .chip.status-running').textContent()).toBe('Running');
+  });
+
+  it('says it in Chinese for a zh-CN member: 已到期, 停服时间', async () => {
+    const ops = await newPage(browser);
+    await signIn(ops, app, 'demo', 'demo-ops', '/console/resources?phase=expired');
+    // Wang Fang is scoped to TPNS and traffic packs: the KooPhone resource is not hers.
+    expect(await ops.locator('tbody th code').allTextContents()).toEqual(['push-staging']);
+    const cell = ops.locator('td[data-label="状态"]');
+    expect(await cell.locator('.chip').textContent()).toBe('已到期');
+    expect(await cell.locator('.next-phase span').textContent()).toBe('停服时间：');
+    expect(await cell.locator('.next-phase time').textContent()).toBe(shown(stagingStop(), 'zh-CN'));
+    expect(await ops.locator('#res-status option').allTextContents()).toEqual([
+      '全部状态',
+      '运行中',
+      '即将到期',
+      '已到期',
+      '已停服',
+      '已冻结',
+      '已释放',
+    ]);
+    expect(problemsOf(ops)).toEqual([]);
+    await ops.context().close();
   });
 });

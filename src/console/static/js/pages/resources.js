@@ -1,7 +1,7 @@
-// Resources (console members): the account's resources by product and status, and each one's timeline.
+// Resources (console members): the account's resources by product and phase, and each one's timeline.
 import { api, prefetch as prefetchGet, query } from '../api.js';
 import { data, field, h, pager, select } from '../dom.js';
-import { RESOURCE_STATUSES as STATUSES } from '../catalogue.js';
+import { RESOURCE_PHASES as PHASES } from '../catalogue.js';
 import { dateTime, relative, timeZone, zoneLabel } from '../i18n.js';
 
 const PAGE_SIZE = 20;
@@ -13,12 +13,29 @@ const loadPolicies = async () => (policies ??= await api('/v1/policies'));
 function readFilters(q) {
   return {
     product: q.get('product') ?? '',
-    status: STATUSES.includes(q.get('status')) ? q.get('status') : '',
+    phase: PHASES.includes(q.get('phase')) ? q.get('phase') : '',
     offset: Math.max(0, Number(q.get('offset')) || 0),
   };
 }
-const listPath = (accountId, { product, status, offset }) =>
-  `/v1/resources${query({ accountId, product, status, limit: PAGE_SIZE, offset })}`;
+const listPath = (accountId, { product, phase, offset }) =>
+  `/v1/resources${query({ accountId, product, phase, limit: PAGE_SIZE, offset })}`;
+
+/** Where the term stands now (the API's phase, not upstream's last word), and which phase comes next, when. */
+function phaseChip(r) {
+  return [
+    h('span', { class: `chip phase-${r.phase}`, i18n: `phase.${r.phase}` }),
+    r.nextPhaseAt
+      ? h(
+          'span',
+          { class: 'muted next-phase', 'data-phase': r.nextPhase },
+          ' ',
+          h('span', { i18n: `phase.next.${r.nextPhase}` }),
+          ' ',
+          h('time', { datetime: r.nextPhaseAt }, dateTime(r.nextPhaseAt)),
+        )
+      : null,
+  ];
+}
 
 /** Called by the shell on a first load, before it knows who is signed in. */
 export function prefetch({ accountId, params, query: q }) {
@@ -30,8 +47,8 @@ export function prefetch({ accountId, params, query: q }) {
 export async function render(ctx) {
   if (ctx.params[0]) return timeline(ctx, ctx.params[0]);
   const q = ctx.query;
-  const { product, status, offset } = readFilters(q);
-  const [page, products] = await Promise.all([api(listPath(ctx.me.accountId, { product, status, offset })), loadPolicies()]);
+  const { product, phase, offset } = readFilters(q);
+  const [page, products] = await Promise.all([api(listPath(ctx.me.accountId, { product, phase, offset })), loadPolicies()]);
   const nameOf = (p) => products.find((x) => x.product === p)?.name ?? p ?? '—';
   const change = (key, value) => {
     const next = new URLSearchParams(q);
@@ -62,10 +79,10 @@ export async function render(ctx) {
       ),
       field(
         'res.status',
-        select([{ value: '', i18n: 'res.allStatuses' }, ...STATUSES.map((s) => ({ value: s, i18n: `status.${s}` }))], {
+        select([{ value: '', i18n: 'res.allStatuses' }, ...PHASES.map((p) => ({ value: p, i18n: `phase.${p}` }))], {
           id: 'res-status',
-          value: status,
-          onchange: (e) => change('status', e.target.value),
+          value: phase,
+          onchange: (e) => change('phase', e.target.value),
         }),
       ),
     ),
@@ -100,7 +117,7 @@ export async function render(ctx) {
                   data(r.id, 'code'),
                 ),
                 h('td', { label: 'res.product' }, data(nameOf(r.product))),
-                h('td', { label: 'res.status' }, h('span', { class: `chip status-${r.status}`, i18n: `status.${r.status}` })),
+                h('td', { label: 'res.status' }, phaseChip(r)),
                 h(
                   'td',
                   { label: 'res.expires' },
@@ -157,7 +174,8 @@ async function timeline(ctx, id) {
       'dl',
       { class: 'facts card' },
       row('res.product', data(products.find((p) => p.product === r.product)?.name ?? r.product)),
-      row('res.status', h('span', { class: `chip status-${r.status}`, i18n: `status.${r.status}` })),
+      row('res.status', phaseChip(r)),
+      row('res.upstreamStatus', h('span', { class: `chip status-${r.status}`, i18n: `status.${r.status}` })),
       row('res.expires', [
         h('time', { datetime: r.expiresAt }, dateTime(r.expiresAt)),
         r.expiresAt ? h('span', { class: 'muted' }, ` ${relative(r.expiresAt, new Date(tl.now).getTime())}`) : null,
