@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPolicies, loadPolicy, parsePolicy, PolicyError, policySet } from './policy-loader';
+import { expandRenewUrl } from './policy.schema';
 
 const POLICY_DIR = join(__dirname, '../../policies');
 
@@ -228,5 +229,53 @@ describe('loadPolicies', () => {
     expect(errorOf(() => loadPolicies(dir)).message).toBe(
       `${join(dir, 'b.yaml')}: product 'same' is already defined by ${join(dir, 'a.yaml')}`,
     );
+  });
+});
+
+describe('renewUrl', () => {
+  const withRenewUrl = (renewUrl: unknown) => ({ ...basePolicy(), renewUrl });
+  const problem = (renewUrl: unknown) => errorOf(() => parsePolicy(withRenewUrl(renewUrl), 'policies/demo.yaml')).message;
+
+  it('takes an http(s) renewal page naming {resourceId}, {region} and {accountId}', () => {
+    const url = 'https://console.example.com/renew?resourceId={resourceId}&region={region}&account={accountId}#top';
+    expect(parsePolicy(withRenewUrl(url)).renewUrl).toBe(url);
+    expect(parsePolicy(withRenewUrl('http://{region}.console.example.com/renew')).renewUrl).toBeDefined();
+    expect(parsePolicy(basePolicy()).renewUrl).toBeUndefined();
+  });
+
+  it('refuses an unknown placeholder at start-up, naming the file, the field and the known ones', () => {
+    expect(problem('https://console.example.com/renew?id={id}&r={Region}')).toBe(
+      'policies/demo.yaml: renewUrl names unknown placeholders {id}, {Region} (known: {resourceId}, {region}, {accountId})',
+    );
+    expect(problem('https://console.example.com/renew?id={resourceId')).toBe(
+      'policies/demo.yaml: renewUrl has a { or } that is not part of a placeholder',
+    );
+  });
+
+  it('refuses anything but an absolute http(s) URL, and characters that would break a link in a message', () => {
+    for (const bad of [
+      'javascript:alert(1)',
+      'ftp://files.example.com/renew',
+      '/renew?id={resourceId}',
+      '//console.example.com/x',
+      'https://',
+    ]) {
+      expect(problem(bad)).toMatch(/^policies\/demo\.yaml: renewUrl must be an absolute http\(s\) URL/);
+    }
+    for (const bad of ['https://console.example.com/renew now', 'https://console.example.com/(renew)', 'https://console.example.com/"x"']) {
+      expect(problem(bad)).toMatch(/^policies\/demo\.yaml: renewUrl must not contain spaces/);
+    }
+    expect(problem(42)).toMatch(/^policies\/demo\.yaml: renewUrl: /);
+  });
+
+  it('fills the placeholders with percent-encoded values, a missing one with nothing', () => {
+    const template = 'https://console.example.com/renew?id={resourceId}&region={region}&acc={accountId}';
+    expect(expandRenewUrl(template, { resourceId: 'a b/(c)*', region: null, accountId: 'acc-1' })).toBe(
+      'https://console.example.com/renew?id=a%20b%2F%28c%29%2A&region=&acc=acc-1',
+    );
+  });
+
+  it('the TPNS policy links to the renewal page its seed names', () => {
+    expect(loadPolicies(POLICY_DIR).get('tpns')!.doc.renewUrl).toBe('https://console.cloud.tencent.com/account/renewal');
   });
 });

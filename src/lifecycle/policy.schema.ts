@@ -94,6 +94,45 @@ const attempts = z.strictObject({
   beforeExpiry: z.boolean().optional(),
 });
 
+/** What a policy's `renewUrl` may name; each is replaced by the resource's (or account's) value, URL-encoded. */
+export const RENEW_URL_PLACEHOLDERS = ['resourceId', 'region', 'accountId'] as const;
+export type RenewUrlPlaceholder = (typeof RENEW_URL_PLACEHOLDERS)[number];
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+// Characters that end or break a link in plain text, Markdown or HTML: a renewal page never needs them unencoded.
+const LINK_BREAKERS = /[\s()[\]*<>"'`\\^|]/;
+
+/** The product's renewal page for one resource: the policy's `renewUrl` with its placeholders filled in. */
+export function expandRenewUrl(template: string, values: Partial<Record<RenewUrlPlaceholder, unknown>>): string {
+  return template.replace(PLACEHOLDER, (_, name: RenewUrlPlaceholder) => {
+    const v = values[name];
+    return v === null || v === undefined ? '' : encodeLinkValue(String(v));
+  });
+}
+
+/** encodeURIComponent, and also the few characters it leaves that end a link in Markdown or text. */
+export const encodeLinkValue = (v: string): string =>
+  encodeURIComponent(v).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** Problems with a `renewUrl` template: an http(s) URL once filled in, naming only known placeholders. */
+function renewUrlProblem(template: string): string | null {
+  const unknown = [...template.matchAll(PLACEHOLDER)]
+    .map((m) => m[1])
+    .filter((n) => !(RENEW_URL_PLACEHOLDERS as readonly string[]).includes(n));
+  if (unknown.length)
+    return `names unknown placeholder${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `{${n}}`).join(', ')} (known: ${RENEW_URL_PLACEHOLDERS.map((n) => `{${n}}`).join(', ')})`;
+  const filled = template.replace(PLACEHOLDER, 'x');
+  if (/[{}]/.test(filled)) return 'has a { or } that is not part of a placeholder';
+  const absolute = 'must be an absolute http(s) URL such as https://console.example.com/renew?resourceId={resourceId}';
+  if (!/^https?:\/\/[^/?#]/i.test(filled)) return absolute;
+  try {
+    new URL(filled);
+  } catch {
+    return absolute;
+  }
+  if (LINK_BREAKERS.test(filled)) return 'must not contain spaces, quotes or ( ) [ ] * < > \\ ^ | ` (percent-encode them)';
+  return null;
+}
+
 const level = z.strictObject({ graceDays: z.int().min(0), retentionDays: z.int().min(0) });
 
 /** Days Herald keeps a destroyed resource's records (resource, notices, deliveries, inbox) when the policy does not say. */
@@ -105,6 +144,18 @@ const policyShape = z.strictObject({
   version: z.int().min(1),
   timeZone: z.string().default('Asia/Shanghai'),
   source: z.string().min(1),
+  /**
+   * The product's renewal page, linked from expiry, stop, release and renewal-failure messages, e.g.
+   * `https://console.example.com/renew?resourceId={resourceId}`; without it they link to the console's resource page.
+   */
+  renewUrl: z
+    .string()
+    .max(2000)
+    .superRefine((v, ctx) => {
+      const problem = renewUrlProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   customerLevels: z.record(z.string(), level).optional(),
   defaultLevel: z.string().optional(),
   autoRenew: z
