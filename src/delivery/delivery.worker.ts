@@ -216,14 +216,15 @@ export class DeliveryWorker {
         buildMessageContext({
           locale: lead.locale,
           timeZone: lead.timeZone,
+          // Rendered now, for sending now: "in 3 days" counts from this instant, however late the notice goes out.
+          now: this.clock.now(),
           recipient: { name: lead.recipientName },
           account: { id: lead.accountId, name: ctx.accounts.get(lead.accountId)?.name ?? lead.accountId },
           type: lead.type,
-          notices: items.map(({ notice }) => ({
-            data: notice.data,
-            dueAt: notice.dueAt,
-            productName: this.policies.get(notice.product)?.name,
-          })),
+          notices: items.map(({ notice }) => {
+            const policy = this.policies.get(notice.product);
+            return { data: notice.data, dueAt: notice.dueAt, productName: policy?.name, renewUrl: policy?.doc.renewUrl };
+          }),
           consoleUrl: `${this.config.publicUrl}/console`,
         }),
       );

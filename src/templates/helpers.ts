@@ -19,6 +19,16 @@ export const HELPERS = {
   date(value: unknown, options: HelperOptions): string {
     return formatted('date', value, options, (dt, format) => (format ? dt.toFormat(format) : dt.toLocaleString(DateTime.DATE_MED)));
   },
+  /**
+   * `{{relative expiresAt}}` → "5 天后" / "in 5 days", "明天" / "tomorrow", "今天" / "today", "昨天" / "yesterday",
+   * "3 天前" / "3 days ago": calendar days in the recipient's zone between the message's `now` (the instant it is
+   * rendered for sending) and the value, so a message sent late still tells the truth.
+   */
+  relative(value: unknown, options: HelperOptions): string {
+    const ctx = root(options);
+    const days = Math.round(instant('relative', value, options).startOf('day').diff(today(ctx), 'days').days);
+    return RELATIVE[ctx.locale](days);
+  },
   /** `{{percent usedPercent}}` with a number that already counts percent points: 85.5 → "85.5%". */
   percent(value: unknown, options: HelperOptions): string {
     if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`percent: expected a number, got ${show(value)}`);
@@ -29,6 +39,25 @@ export const HELPERS = {
 };
 
 export const HELPER_NAMES: readonly string[] = Object.keys(HELPERS);
+
+const RELATIVE: Record<MessageContext['locale'], (days: number) => string> = {
+  'zh-CN': (d) => (d === 0 ? '今天' : d === 1 ? '明天' : d === -1 ? '昨天' : d > 0 ? `${d} 天后` : `${-d} 天前`),
+  'en-US': (d) => (d === 0 ? 'today' : d === 1 ? 'tomorrow' : d === -1 ? 'yesterday' : d > 0 ? `in ${d} days` : `${-d} days ago`),
+};
+
+/** The start of the send day in the recipient's zone; one message asks for it again and again, so the last is kept. */
+let lastToday: { key: string; day: DateTime } | null = null;
+
+function today({ now, timeZone }: MessageContext): DateTime {
+  if (typeof now !== 'string') throw new Error('relative: the message has no send instant (now)');
+  const key = `${now}\u0000${timeZone}`;
+  if (lastToday?.key !== key) {
+    const day = DateTime.fromISO(now, { zone: timeZone }).startOf('day');
+    if (!day.isValid) throw new Error(`relative: the send instant ${show(now)} is not an ISO date-time`);
+    lastToday = { key, day };
+  }
+  return lastToday.day;
+}
 
 const root = (options: HelperOptions): MessageContext => options.data.root as MessageContext;
 

@@ -16,6 +16,8 @@ export interface SampleNotice {
   productName: string;
   dueAt: string;
   data: Record<string, unknown>;
+  /** The product policy's renewUrl; the samples give every product one, so a renewal link is told from a console link. */
+  renewUrl?: string | null;
 }
 
 const TPNS = 'Tencent Push Notification Service';
@@ -23,6 +25,15 @@ const IOT = 'IoT Platform Enterprise Edition';
 const ASTRO = 'Huawei Cloud Astro Canvas';
 const KOOPHONE = 'Huawei Cloud KooPhone';
 const TRAFFIC = 'Multi-network Aggregation Acceleration Traffic Pack';
+
+// TPNS's is its policy's (the seed names Tencent Cloud's renewal page); the others stand for a policy that has one.
+const SAMPLE_RENEW_URLS: Record<string, string> = {
+  [TPNS]: 'https://console.cloud.tencent.com/account/renewal',
+  [IOT]: 'https://console.example-cloud.com/iot/renew?instanceId={resourceId}&region={region}',
+  [ASTRO]: 'https://console.example-cloud.com/renewals?resourceId={resourceId}',
+  [KOOPHONE]: 'https://console.example-cloud.com/renewals?resourceId={resourceId}',
+  [TRAFFIC]: 'https://console.example-cloud.com/traffic-packs/renew?packId={resourceId}',
+};
 
 const FACTS = ['resourceName', 'product', 'region'];
 // Planner data of expiry-anchored rules: day numbers only for day rules, milestones only when the policy has them.
@@ -461,6 +472,8 @@ export interface SampleOptions {
   sparse?: boolean;
   timeZone?: string;
   consoleUrl?: string;
+  /** The send instant; by default the first sample's due instant (a message sent on time). */
+  now?: Date | string;
 }
 
 const SAMPLE_PEOPLE: Record<Locale, { recipient: string; account: string }> = {
@@ -476,11 +489,13 @@ export function sampleContext(type: MessageType, locale: Locale, options: Sample
   return buildMessageContext({
     locale,
     timeZone: options.timeZone ?? 'Asia/Shanghai',
+    now: options.now ?? contract.notices[0].dueAt,
     recipient: { name: people.recipient },
     account: { id: 'acc-7d21', name: people.account },
     type,
     notices: notices.map((n) => ({
       ...n,
+      renewUrl: n.renewUrl === undefined ? SAMPLE_RENEW_URLS[n.productName] : n.renewUrl,
       data: options.sparse ? { ...n.data, ...Object.fromEntries(contract.optional.map((k) => [k, null])) } : n.data,
     })),
     consoleUrl: options.consoleUrl ?? 'http://localhost:3000/console',

@@ -1,3 +1,8 @@
+import Handlebars from 'handlebars';
+import type { RenderedMessage } from '../delivery/channels/channel-sender';
+import type { MessageType } from '../lifecycle/message-types';
+import { MessageContext, RENEWAL_TYPES } from './message-context';
+
 /**
  * Static check of a parsed template against a sample context. Strict mode only throws on `{{name}}` in the branches a
  * render takes, and never on block or helper arguments (`{{#if nope}}`, `{{date nope}}`), so every path of every
@@ -207,5 +212,47 @@ class Walker {
     const name = typeof what === 'string' ? what : what.original;
     const line = node.loc?.start.line;
     this.problems.push(`"${name}" ${why}${line ? ` (line ${line})` : ''}`);
+  }
+}
+
+/** A link a rendered part lacks: which part (`html`, `text`, `body`, `url`), which link, and what it is for. */
+export interface MissingLink {
+  part: string;
+  link: string;
+  what: 'console' | 'renewal';
+}
+
+/**
+ * The actions every message carries, checked on what a template rendered from the samples. A single notice links
+ * to its resource's console page and, for the renewal types, to the product's renewal page; a digest links to the
+ * resource list, and its email and in-site lines each to their resource. Email links both in the HTML (as href)
+ * and in the text part, the in-site body as `[text](url)`, WeChat through the template message's `url` (the
+ * renewal page for the renewal types, else the console). SMS carry no link (templates/README.md says why).
+ */
+export function missingLinks(type: MessageType, message: RenderedMessage, ctx: MessageContext): MissingLink[] {
+  const digest = ctx.count > 1;
+  const list = `${ctx.consoleUrl}/resources`;
+  const wanted: { link: string; what: MissingLink['what'] }[] = digest
+    ? [{ link: list, what: 'console' }, ...ctx.items.map((i) => ({ link: i.consoleLink, what: 'console' as const }))]
+    : [
+        { link: ctx.first.consoleLink, what: 'console' },
+        ...(RENEWAL_TYPES.has(type) ? [{ link: ctx.first.renewLink, what: 'renewal' as const }] : []),
+      ];
+  const lacking = (part: string, text: string, form: (link: string) => string) =>
+    wanted.filter((w) => !text.includes(form(w.link))).map((w): MissingLink => ({ part, link: w.link, what: w.what }));
+  switch (message.channel) {
+    case 'email':
+      return [
+        ...lacking('html', message.html, (l) => `href="${Handlebars.Utils.escapeExpression(l)}"`),
+        ...lacking('text', message.text, (l) => l),
+      ];
+    case 'inbox':
+      return lacking('body', message.body, (l) => `](${l})`);
+    case 'wechat': {
+      const url = digest ? list : RENEWAL_TYPES.has(type) ? ctx.first.renewLink : ctx.first.consoleLink;
+      return message.url === url ? [] : [{ part: 'url', link: url, what: digest || !RENEWAL_TYPES.has(type) ? 'console' : 'renewal' }];
+    }
+    case 'sms':
+      return [];
   }
 }

@@ -85,6 +85,48 @@ describe('TemplateRegistry.load', () => {
     expect(message).toContain('usage_threshold/wechat.en-US.yaml: fields.Thing 9');
   });
 
+  it('refuses a template that does not link to the console, naming the file', () => {
+    const message = loadError((dir) => {
+      const file = path.join(dir, 'autorenew_succeeded/inbox.en-US.body.hbs');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('{{> inbox-links renew=false}}', ''));
+      fs.writeFileSync(
+        path.join(dir, 'low_balance/email.zh-CN.text.hbs'),
+        '{{> low-balance-detail first}}\n\n{{> email-footer topic="x"}}\n',
+      );
+      fs.writeFileSync(path.join(dir, 'resource_destroyed/wechat.en-US.yaml'), "templateId: X\nfields:\n  thing1: '{{> name first}}'\n");
+    });
+    expect(message).toContain('autorenew_succeeded/inbox.en-US.body.hbs: does not link to the console /console/resources/iot-cn-6ja1f9');
+    expect(message).toContain('low_balance/email.zh-CN.text.hbs: does not link to the console http://localhost:3000/console/resources');
+    expect(message).toContain(
+      'resource_destroyed/wechat.en-US.yaml url: does not link to the console http://localhost:3000/console/resources/push-8f3a2c',
+    );
+  });
+
+  it('refuses an expiry, stop, release or renewal-failure template without the renewal link, naming the file', () => {
+    const message = loadError((dir) => {
+      const file = path.join(dir, 'destroy_warning/email.en-US.html.hbs');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('{{> renew-url}}', '{{> resource-url}}'));
+      const inbox = path.join(dir, 'expiry_notice/inbox.zh-CN.body.hbs');
+      fs.writeFileSync(inbox, fs.readFileSync(inbox, 'utf8').replace('{{> inbox-links renew=true}}', '{{> inbox-links renew=false}}'));
+    });
+    expect(message).toContain(
+      'destroy_warning/email.en-US.html.hbs: does not link to the renewal page https://console.example-cloud.com/iot/renew?instanceId=iot-cn-6ja1f9&region=cn-shanghai',
+    );
+    expect(message).toContain(
+      'expiry_notice/inbox.zh-CN.body.hbs: does not link to the renewal page https://console.example-cloud.com/renewals?resourceId=ac-51e0b7',
+    );
+  });
+
+  it('refuses a digest that does not link each of its lines to the resource', () => {
+    const message = loadError((dir) => {
+      const file = path.join(dir, 'expiry_reminder/inbox.en-US.body.hbs');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('- {{> resource-link}}', '- {{> resource}}'));
+    });
+    expect(message).toContain(
+      'expiry_reminder/inbox.en-US.body.hbs: does not link to the console /console/resources/push-8f3a2c (digest sample)',
+    );
+  });
+
   it('refuses a part that renders empty for the sample data', () => {
     const message = loadError((dir) =>
       fs.writeFileSync(path.join(dir, 'low_balance/inbox.en-US.title.hbs'), '{{#if (gt count 1)}}x{{/if}}\n'),
@@ -166,13 +208,42 @@ describe('TemplateRegistry.render', () => {
 
   it("gives inbox messages the type's category and WeChat messages a template id, keyed fields and a console link", () => {
     expect(registry.preview('low_balance', 'inbox', 'zh-CN')).toMatchObject({ channel: 'inbox', category: 'billing' });
-    const wechat = registry.preview('expiry_reminder', 'wechat', 'zh-CN', { consoleUrl: 'https://herald.example/console' });
+    const wechat = registry.preview('autorenew_succeeded', 'wechat', 'zh-CN', { consoleUrl: 'https://herald.example/console' });
     expect(wechat).toEqual({
       channel: 'wechat',
       templateId: expect.any(String),
-      data: expect.objectContaining({ thing1: 'shop-app-push', time3: '2026年5月8日 14:30' }),
-      url: 'https://herald.example/console/resources/push-8f3a2c',
+      data: expect.objectContaining({ thing1: 'factory-line-01', time3: '2027年5月8日 17:00' }),
+      url: 'https://herald.example/console/resources/iot-cn-6ja1f9',
     });
+    // An expiry reminder's WeChat message opens the product's renewal page (TPNS's policy names one).
+    expect(registry.preview('expiry_reminder', 'wechat', 'zh-CN')).toMatchObject({
+      url: 'https://console.cloud.tencent.com/account/renewal',
+    });
+  });
+
+  it('writes in-site links relative to the console and escapes formatting in data, but not in its own links', () => {
+    const ctx = sampleContext('expiry_reminder', 'en-US', { digest: true, consoleUrl: 'https://herald.example/console' });
+    ctx.items[0] = { ...ctx.items[0], resourceName: 'a **b** [c](javascript:x) \\ -d\n- e' };
+    const inbox = registry.render('expiry_reminder', 'inbox', 'en-US', ctx);
+    const email = registry.render('expiry_reminder', 'email', 'en-US', ctx);
+    if (inbox.channel !== 'inbox' || email.channel !== 'email') throw new Error('wrong channel');
+    expect(inbox.body).toContain('- [a \\*\\*b\\*\\* \\[c\\](javascript:x) \\\\ -d - e (push-8f3a2c)](/console/resources/push-8f3a2c)');
+    expect(inbox.body).toContain('[Renew](https://console.cloud.tencent.com/account/renewal)');
+    expect(inbox.body).toContain('[All resources in the console](/console/resources)');
+    // Other channels carry absolute links and the data as it is.
+    expect(email.text).toContain('Console: https://herald.example/console/resources/push-8f3a2c');
+    expect(email.text).toContain('a **b** [c](javascript:x)');
+  });
+
+  it('counts relative times from the send instant it is given', () => {
+    const at = (now: string) => {
+      const m = registry.render('expiry_reminder', 'sms', 'zh-CN', sampleContext('expiry_reminder', 'zh-CN', { now }));
+      return m.channel === 'sms' ? m.body : '';
+    };
+    // TPNS sample: expires 2026-05-08 14:30 in Shanghai.
+    expect(at('2026-05-05T02:00:00Z')).toContain('（3 天后）');
+    expect(at('2026-05-07T01:00:00Z')).toContain('（明天）');
+    expect(at('2026-05-08T00:00:00Z')).toContain('（今天）');
   });
 
   it('refuses a context without items', () => {

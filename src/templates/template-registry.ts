@@ -1,7 +1,9 @@
 import type { RenderedMessage } from '../delivery/channels/channel-sender';
 import { Channel, CHANNELS, MESSAGE_TYPE_SPECS, MESSAGE_TYPES, MessageType } from '../lifecycle/message-types';
+import { escapeFormatting, withConsolePaths } from './in-site';
 import { Locale, LOCALES, MessageContext } from './message-context';
 import { NOTICE_SAMPLES, sampleContext, SampleOptions } from './sample-data';
+import { missingLinks } from './template-check';
 import { CompiledTemplates, Kind, loadTemplates, Part, TemplateLoadError, templateKey } from './template-loader';
 
 export { TemplateLoadError, TEMPLATE_PARTS } from './template-loader';
@@ -33,11 +35,16 @@ export class TemplateRegistry {
   }
 
   render(type: MessageType, channel: Channel, locale: Locale, context: MessageContext): RenderedMessage {
-    const ctx = normalize(type, locale, context);
-    const part = (name: string) => this.run(this.t.parts.get(templateKey(type, channel, locale, name))!, ctx);
+    const ctx = forChannel(channel, normalize(type, locale, context));
+    const part = (name: string, c = ctx) => this.run(this.t.parts.get(templateKey(type, channel, locale, name))!, c);
     switch (channel) {
       case 'inbox':
-        return { channel, title: part('title'), body: part('body'), category: MESSAGE_TYPE_SPECS[type].category };
+        return {
+          channel,
+          title: part('title'),
+          body: part('body', escapeFormatting(ctx)),
+          category: MESSAGE_TYPE_SPECS[type].category,
+        };
       case 'email':
         return { channel, subject: part('subject'), html: part('html'), text: part('text') };
       case 'sms':
@@ -67,6 +74,12 @@ export class TemplateRegistry {
     return out;
   }
 
+  private fileOf(type: MessageType, channel: Channel, locale: Locale, part: string): string {
+    return channel === 'wechat'
+      ? `${this.t.wechat.get(templateKey(type, channel, locale))!.file} ${part}`
+      : this.t.parts.get(templateKey(type, channel, locale, part))!.file;
+  }
+
   private renderSamples(): void {
     const problems: string[] = [];
     const variants: [SampleOptions, string][] = [
@@ -79,7 +92,18 @@ export class TemplateRegistry {
         for (const channel of CHANNELS) {
           for (const [options, label] of variants) {
             try {
-              this.preview(type, channel, locale, options);
+              const ctx = sampleContext(type, locale, options);
+              const message = this.render(type, channel, locale, ctx);
+              const missing = missingLinks(type, message, forChannel(channel, normalize(type, locale, ctx)));
+              if (missing.length) {
+                problems.push(
+                  ...missing.map(
+                    (m) =>
+                      `${this.fileOf(type, channel, locale, m.part)}: does not link to the ${m.what === 'renewal' ? 'renewal page' : 'console'} ${m.link}${label}`,
+                  ),
+                );
+                break;
+              }
             } catch (err) {
               // One problem per part: the other samples would repeat it.
               problems.push(`${(err as Error).message}${label}`);
@@ -92,6 +116,9 @@ export class TemplateRegistry {
     if (problems.length) throw new TemplateLoadError(this.t.dir, problems);
   }
 }
+
+/** In-site messages link relative to the console they are read in (see in-site.ts). */
+const forChannel = (channel: Channel, ctx: MessageContext): MessageContext => (channel === 'inbox' ? withConsolePaths(ctx) : ctx);
 
 /** Optional keys a notice left out become null, so templates' {{#if}} guards see them; count and first follow items. */
 function normalize(type: MessageType, locale: Locale, ctx: MessageContext): MessageContext {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { Auth } from '../common/auth/auth.decorators';
 import { notFound } from '../common/errors';
 import { ZodPipe } from '../common/validation';
+import { Clock } from '../common/clock';
 import { CONFIG, Config } from '../config/config';
 import { CHANNELS, MESSAGE_TYPES, MessageType } from '../lifecycle/message-types';
 import { LOCALES } from './message-context';
@@ -25,6 +26,7 @@ const previewQuery = z.object({
 export class TemplatesController {
   constructor(
     private readonly templates: TemplateRegistry,
+    private readonly clock: Clock,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -41,6 +43,8 @@ export class TemplatesController {
     return this.templates.preview(type as MessageType, q.channel, q.locale, {
       digest: q.digest === 'true',
       timeZone: q.timeZone,
+      // As a message sent now would read: relative times count from the current clock.
+      now: this.clock.now(),
       consoleUrl: `${this.config.publicUrl}/console`,
     });
   }

@@ -3,11 +3,11 @@ import { Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
 import type { RenderedMessage } from '../../src/delivery/channels/channel-sender';
-import { SystemClock, SystemWallClock } from '../../src/common/clock';
+import { ControllableClock, SystemWallClock } from '../../src/common/clock';
 import { loadConfig } from '../../src/config/config';
 import { CoreModule } from '../../src/config/core.module';
 import { CHANNELS, MESSAGE_TYPE_SPECS, MESSAGE_TYPES, MessageType } from '../../src/lifecycle/message-types';
-import { LOCALES, Locale } from '../../src/templates/message-context';
+import { LOCALES, Locale, RENEWAL_TYPES } from '../../src/templates/message-context';
 import { NOTICE_SAMPLES, sampleContext } from '../../src/templates/sample-data';
 import { TemplateRegistry } from '../../src/templates/template-registry';
 import { TemplatesModule } from '../../src/templates/templates.module';
@@ -99,8 +99,49 @@ describe('message templates: every type × channel × locale renders the sample 
         if (key.startsWith('time')) expect(value).toMatch(/^\d{4}(年\d{1,2}月\d{1,2}日|-\d{2}-\d{2})( \d{2}:\d{2})?$/);
         if (key.startsWith('character_string')) expect(value).toMatch(/^[\x20-\x7e]{1,32}$/);
       }
-      if (m.url) expect(m.url.startsWith(CONSOLE)).toBe(true);
     }
+  });
+});
+
+describe('every message says what to do next: links to the console and, for expiry, stop, release and renewal failure, to renew', () => {
+  const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/=/g, '&#x3D;');
+  const inConsole = (link: string) => link.slice('http://localhost:3000'.length);
+
+  it.each(cases)('$type $channel $locale (digest: $digest)', ({ type, locale, channel, digest }) => {
+    const ctx = sampleContext(type, locale, { digest, consoleUrl: CONSOLE });
+    const m = render(type, channel, locale, digest);
+    const renewal = RENEWAL_TYPES.has(type) && !digest;
+    // A single notice: its resource's page (the resource list for an account-level notice); a digest: the list and each line's resource.
+    const consoleLinks = digest ? [`${CONSOLE}/resources`, ...ctx.items.map((i) => i.consoleLink)] : [ctx.first.consoleLink];
+    for (const link of consoleLinks) expect(link).toMatch(/^http:\/\/localhost:3000\/console\/resources(\/[\w.:@-]+)?$/);
+    const links = renewal ? [...consoleLinks, ctx.first.renewLink] : consoleLinks;
+    if (renewal) expect(ctx.first.renewLink).toMatch(/^https:\/\/console\.(cloud\.tencent|example-cloud)\.com\//);
+    switch (m.channel) {
+      case 'email':
+        for (const link of links) {
+          expect(m.html).toContain(`href="${escapeHtml(link)}"`);
+          expect(m.text).toContain(link);
+        }
+        break;
+      case 'inbox':
+        // Read inside the console: its links are console paths, renewal pages stay absolute.
+        for (const link of links) expect(m.body).toContain(`](${link.startsWith(CONSOLE) ? inConsole(link) : link})`);
+        break;
+      case 'wechat':
+        expect(m.url).toBe(digest ? `${CONSOLE}/resources` : renewal ? ctx.first.renewLink : ctx.first.consoleLink);
+        break;
+      case 'sms':
+        // No link fits an SMS segment (templates/README.md): the text names the console instead.
+        expect(m.body).not.toMatch(/https?:\/\//);
+        break;
+    }
+  });
+
+  it('a destroyed resource cannot be renewed: its messages link to the console only', () => {
+    const m = render('resource_destroyed', 'email', 'en-US');
+    if (m.channel !== 'email') throw new Error('not an email');
+    expect(m.html).not.toMatch(/console\.(cloud\.tencent|example-cloud)\.com/);
+    expect(m.html).toContain(`href="${CONSOLE}/resources/push-8f3a2c"`);
   });
 });
 
@@ -158,9 +199,12 @@ describe('message copy follows the lifecycle semantics', () => {
     expect(inbox('autorenew_changed', 'en-US', { warning: false })).not.toContain('renewing it manually');
   });
 
-  it('a reminder counts the days left', () => {
-    expect(inbox('expiry_reminder', 'en-US')).toContain('3 days from now');
-    expect(inbox('expiry_reminder', 'en-US', {}, 2)).toContain('1 day from now');
+  it('a reminder says how far off the expiry is, counted from when it is sent', () => {
+    expect(inbox('expiry_reminder', 'en-US')).toContain('(UTC+8), in 3 days.');
+    expect(inbox('expiry_reminder', 'zh-CN')).toContain('(UTC+8) 到期（3 天后）');
+    // The IoT sample expires at 17:00 the day after the reminder.
+    expect(inbox('expiry_reminder', 'en-US', {}, 2)).toContain('(UTC+8), tomorrow.');
+    expect(inbox('expiry_notice', 'en-US')).toContain('expired on May 8, 2026, 12:00 PM (UTC+8), 3 days ago.');
   });
 });
 
@@ -169,7 +213,12 @@ describe('GET /v1/templates/{type}/preview', () => {
 
   beforeAll(async () => {
     const config = loadConfig({ NODE_ENV: 'test', MONGODB_URI: 'mongodb://127.0.0.1:1/unused', PUBLIC_URL: 'https://herald.example' });
-    @Module({ imports: [CoreModule.forRoot(config, new SystemClock(), new SystemWallClock()), TemplatesModule] })
+    @Module({
+      imports: [
+        CoreModule.forRoot(config, new ControllableClock(new Date('2026-05-07T02:00:00Z')), new SystemWallClock()),
+        TemplatesModule,
+      ],
+    })
     class PreviewModule {}
     app = await NestFactory.create(PreviewModule, { logger: false });
     await app.init();
@@ -179,6 +228,12 @@ describe('GET /v1/templates/{type}/preview', () => {
   it('renders the sample message for a channel and locale', async () => {
     const res = await request(app.getHttpServer()).get('/v1/templates/expiry_reminder/preview?channel=sms&locale=en-US').expect(200);
     expect(res.body).toEqual({ channel: 'sms', body: expect.stringContaining('shop-app-push') });
+  });
+
+  it('renders with the current clock: relative times count from now', async () => {
+    // The clock says 2026-05-07 10:00 in Shanghai; the sample TPNS resource expires the next day.
+    const res = await request(app.getHttpServer()).get('/v1/templates/expiry_reminder/preview?channel=sms&locale=en-US').expect(200);
+    expect(res.body.body).toContain('expires on May 8 (tomorrow)');
   });
 
   it('renders the digest sample with links to the configured public URL', async () => {
