@@ -14,7 +14,7 @@ import {
   signIn,
   startConsoleApp,
 } from './support/browser';
-import { createAccount } from './support/data';
+import { createAccount, postEvents, purchase, runPasses, setClock } from './support/data';
 import { focused, tabTo } from './support/keyboard';
 
 const ACC = 'acc-inbox';
@@ -80,7 +80,9 @@ describe('Console inbox (Chromium)', () => {
     await page.locator('.messages li a.open').first().click();
     await ready(page);
     expect(await page.locator('h1').textContent()).toBe('Message 0 (expiry)');
-    expect(await page.locator('.message .body').textContent()).toContain('- first line');
+    // The body's "- " lines are a real list.
+    expect(await page.locator('.message .body p').first().textContent()).toBe('Body of message 0.');
+    expect(await page.locator('.message .body ul li').allTextContents()).toEqual(['first line', 'second line']);
     expect(await badge(page)).toBe(String(TOTAL - 1));
     await page.locator('.back a').click();
     await ready(page);
@@ -175,5 +177,84 @@ describe('Console inbox (Chromium)', () => {
     expect(await fresh.locator('h1').textContent()).toBe('Resources');
     expect(problemsOf(fresh)).toEqual([]);
     await fresh.context().close();
+  });
+
+  it('shows an in-site digest as a list whose lines link to their resources, and a resource name as plain text', async () => {
+    // Two TPNS resources expiring the same day: their T-7 reminders reach Alice's inbox as one digest.
+    const hostile = '<img src=x onerror=alert(1)>';
+    await setClock(app.t, '2026-12-01T09:00:00+08:00');
+    await postEvents(app.t, [
+      purchase(ACC, 'push-a', 'tpns', '2026-12-01T09:00:00+08:00', '2026-12-09T12:00:00+08:00', { name: hostile }),
+      purchase(ACC, 'push-b', 'tpns', '2026-12-01T09:00:00+08:00', '2026-12-09T15:00:00+08:00', {
+        name: 'Push **bold** [x](javascript:alert(2))',
+      }),
+    ]);
+    await setClock(app.t, '2026-12-02T10:05:00+08:00');
+    await runPasses(app.t);
+    const box = (
+      await app.t
+        .http()
+        .get('/v1/inbox?category=expiry&limit=100')
+        .set(app.t.memberAuth(ACC, 'alice', ['creator']))
+        .expect(200)
+    ).body;
+    const digest = box.items.find((m: { title: string }) => m.title === '2 resources expire soon');
+    expect(digest).toBeDefined();
+    expect(typeof digest.body).toBe('string');
+
+    await go(page, app, `/console/inbox/${digest.id}`);
+    const lines = page.locator('.message .body ul li');
+    expect(await lines.count()).toBe(2);
+    const links = page.locator('.message .body ul li a[href^="/console/resources/"]');
+    expect(await links.evaluateAll((as) => as.map((a) => [a.getAttribute('href'), a.textContent]))).toEqual([
+      ['/console/resources/push-a', `${hostile} (push-a)`],
+      ['/console/resources/push-b', 'Push **bold** [x](javascript:alert(2)) (push-b)'],
+    ]);
+    // Markup in data is text: no image, no bold, no second link came out of the names.
+    expect(await page.locator('.message .body img, .message .body strong, .message .body script').count()).toBe(0);
+    expect(await page.locator('.message .body a[href^="javascript:"]').count()).toBe(0);
+    expect(await page.locator('.message .body a[href="/console/resources"]').textContent()).toBe('All resources in the console');
+    await screenshots(page, 'inbox-digest');
+    await expectAccessible(page);
+
+    await links.first().click();
+    await page.waitForURL('**/console/resources/push-a');
+    await ready(page);
+    expect(await page.locator('h1').textContent()).toBe(hostile);
+  });
+
+  it('renders only safe formatting from a message body: no HTML, and a javascript: link is no link', async () => {
+    const inbox = app.t.app.get(InboxRepository);
+    await inbox.put({
+      _id: 'msg-hostile',
+      accountId: ACC,
+      memberId: 'alice',
+      type: 'expiry_reminder',
+      category: 'expiry',
+      title: 'Formatting',
+      body: [
+        '<script>window.__pwned = 1</script> and <img src=x onerror="window.__pwned = 2">',
+        '**Renew** [now](javascript:window.__pwned=3) or [there](https://renew.example/r?id=1) or [here](/console/resources/push-a) or [data](data:text/html,hi) or [away](//evil.example/x)',
+        '',
+        'Escaped \\*\\*not bold\\*\\* and \\[not](/console/link)',
+      ].join('\n'),
+      createdAt: new Date('2026-11-21T02:00:00Z'),
+      readAt: null,
+    });
+    await go(page, app, '/console/inbox/msg-hostile');
+    const body = page.locator('.message .body');
+    expect(await body.locator('p').allTextContents()).toEqual([
+      '<script>window.__pwned = 1</script> and <img src=x onerror="window.__pwned = 2">Renew [now](javascript:window.__pwned=3) or there or here or [data](data:text/html,hi) or [away](//evil.example/x)',
+      'Escaped **not bold** and [not](/console/link)',
+    ]);
+    expect(await body.locator('script, img').count()).toBe(0);
+    expect(await body.locator('strong').allTextContents()).toEqual(['Renew']);
+    expect(
+      await body.locator('a').evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute('href'), a.getAttribute('target')])),
+    ).toEqual([
+      ['there', 'https://renew.example/r?id=1', '_blank'],
+      ['here', '/console/resources/push-a', null],
+    ]);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   });
 });

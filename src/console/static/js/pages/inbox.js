@@ -3,6 +3,7 @@ import { api, prefetch as prefetchGet, query } from '../api.js';
 import { announce, data, field, h, pager, select } from '../dom.js';
 import { CATEGORIES } from '../catalogue.js';
 import { dateTime } from '../i18n.js';
+import { richText } from '../rich-text.js';
 
 const PAGE_SIZE = 20;
 
@@ -164,6 +165,7 @@ async function detail(ctx, id) {
       h('span', { i18n: `type.${m.type}` }),
       h('span', {}, h('span', { i18n: 'inbox.received' }), ' ', h('time', { datetime: m.createdAt }, dateTime(m.createdAt))),
     ),
-    data(m.body, 'div', { class: 'body' }),
+    // Formatted text (paragraphs, lists, links, bold) built as DOM nodes: the message's text is never parsed as HTML.
+    h('div', { class: 'body', 'data-value': '' }, richText(m.body)),
   );
 }
