@@ -1,4 +1,5 @@
 import { Collection, MongoClient } from 'mongodb';
+import { isDuplicateKey, wrapCollection } from '../../src/database/collection';
 import { dropDatabase, testDatabaseUri } from '../support/app';
 
 /**
@@ -136,6 +137,43 @@ describe('database semantics Herald relies on', () => {
     } finally {
       await docs.dropIndex('tag_unique');
     }
+  });
+
+  describe('through the collection repositories write with', () => {
+    const codeOf = (write: Promise<unknown>) =>
+      write.then(
+        () => 'written',
+        (err: { code?: number }) => (isDuplicateKey(err) ? 'duplicate key' : `code ${err.code}`),
+      );
+
+    beforeEach(async () => {
+      await docs.createIndex({ tag: 1 }, { unique: true, name: 'tag_unique' });
+      await docs.insertMany([
+        { _id: 'p', tag: 'taken' },
+        { _id: 'q', tag: 'free' },
+      ]);
+    });
+    afterEach(async () => {
+      await docs.dropIndex('tag_unique');
+    });
+
+    it('a duplicate insert, of an _id or of a unique field, fails with code 11000', async () => {
+      const written = wrapCollection(docs);
+      expect(await codeOf(written.insertOne({ _id: 'p' }))).toBe('duplicate key');
+      expect(await codeOf(written.insertOne({ _id: 'r', tag: 'taken' }))).toBe('duplicate key');
+      expect(await codeOf(written.insertMany([{ _id: 'p' }], { ordered: false }))).toBe('duplicate key');
+    });
+
+    it('a duplicate update, whichever command writes it, fails with code 11000 and changes nothing', async () => {
+      const written = wrapCollection(docs);
+      const takeTag = { $set: { tag: 'taken' } };
+      expect(await codeOf(written.updateOne({ _id: 'q' }, takeTag))).toBe('duplicate key');
+      expect(await codeOf(written.updateMany({ _id: 'q' }, takeTag))).toBe('duplicate key');
+      expect(await codeOf(written.findOneAndUpdate({ _id: 'q' }, takeTag, { returnDocument: 'after' }))).toBe('duplicate key');
+      expect(await codeOf(written.replaceOne({ _id: 'q' }, { tag: 'taken' }))).toBe('duplicate key');
+      expect(await codeOf(written.bulkWrite([{ updateOne: { filter: { _id: 'q' }, update: takeTag } }]))).toBe('duplicate key');
+      expect(await docs.findOne({ _id: 'q' })).toEqual({ _id: 'q', tag: 'free' });
+    });
   });
 
   it.each([
