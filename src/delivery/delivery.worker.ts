@@ -16,9 +16,12 @@ import { Delivery, DeliveryRepository } from './delivery.repository';
 import type { Attempt } from './delivery.schema';
 import { BATCHES_UNDER_WAY, forEachUnderWay, Semaphore } from '../common/pool';
 import { ALL_ACCOUNTS } from '../database/plain';
+import { Decision, decideOutcome } from './decide-outcome';
 import { RateLimiter } from './rate-limiter';
-import { backoffMs, MAX_DEFERRALS } from './retry-policy';
 import { stillHolds } from './still-holds';
+
+/** What a finish writes to one delivery. */
+type FinishChange = Parameters<DeliveryRepository['finish']>[2];
 
 export interface WorkStats {
   claimed: number;
@@ -192,7 +195,7 @@ export class DeliveryWorker {
     // A stable lead: its id is the dedupe key the provider sees for this message.
     holding.sort((a, b) => (a.delivery.id < b.delivery.id ? -1 : 1));
     const lead = holding[0].delivery;
-    const finishAll = (change: Parameters<DeliveryRepository['finish']>[2], outcome: keyof WorkStats) => ({
+    const finishAll = (change: FinishChange, outcome: keyof WorkStats) => ({
       recorded: Promise.all([
         writes,
         ...holding.map(({ delivery }) =>
@@ -277,30 +280,30 @@ export class DeliveryWorker {
       ...(result.outcome !== 'sent' ? { error: result.error && this.scrub(result.error), code: result.code } : {}),
       ...(result.response !== undefined ? { response: JSON.parse(this.scrub(JSON.stringify(result.response))) as unknown } : {}),
     };
-    const attemptNumber = Math.max(...holding.map((h) => h.delivery.attemptCount)) + 1;
-    const deferrals = Math.max(...holding.map((h) => h.delivery.deferrals));
-    switch (result.outcome) {
+    const decision = decideOutcome(
+      result,
+      {
+        number: Math.max(...holding.map((h) => h.delivery.attemptCount)) + 1,
+        deferrals: Math.max(...holding.map((h) => h.delivery.deferrals)),
+        startedAt: started,
+        decidedAt: wallNow(),
+      },
+      this.config.delivery,
+    );
+    return finishAll(...this.recordOf(decision, attempt));
+  }
+
+  /** How a decision is written to each delivery of the message, and what it counts as. */
+  private recordOf(decision: Decision, attempt: Attempt): [FinishChange, keyof WorkStats] {
+    switch (decision.kind) {
       case 'sent':
-        return finishAll({ status: 'sent', attempt, providerMessageId: result.providerMessageId ?? null }, 'sent');
-      case 'permanent':
-        return finishAll({ status: 'failed', reason: result.error, attempt }, 'failed');
-      case 'deferred':
-        if (deferrals + 1 >= MAX_DEFERRALS)
-          return finishAll(
-            { status: 'failed', reason: `deferred ${MAX_DEFERRALS} times: ${result.error}`, attempt, deferred: true },
-            'failed',
-          );
-        return finishAll(
-          { status: 'pending', attempt, deferred: true, retryAt: new Date(wallNow().getTime() + result.retryAfterMs) },
-          'retried',
-        );
-      case 'transient': {
-        if (attemptNumber >= this.config.delivery.maxAttempts) {
-          return finishAll({ status: 'failed', reason: `gave up after ${attemptNumber} attempts: ${result.error}`, attempt }, 'failed');
-        }
-        const retryAt = new Date(wallNow().getTime() + backoffMs(attemptNumber, this.config.delivery.backoffBaseMs, result.retryAfterMs));
-        return finishAll({ status: 'pending', attempt, retryAt, inFlightSince: result.inDoubt ? started : null }, 'retried');
-      }
+        return [{ status: 'sent', attempt, providerMessageId: decision.providerMessageId }, 'sent'];
+      case 'fail':
+        return [{ status: 'failed', reason: decision.reason, attempt, ...(decision.deferred ? { deferred: true } : {}) }, 'failed'];
+      case 'defer':
+        return [{ status: 'pending', attempt, deferred: true, retryAt: decision.until }, 'retried'];
+      case 'retry':
+        return [{ status: 'pending', attempt, retryAt: decision.at, inFlightSince: decision.inFlightSince }, 'retried'];
     }
   }
 
