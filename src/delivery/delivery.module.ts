@@ -3,9 +3,9 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { AccountsModule } from '../accounts/accounts.module';
 import { InboxModule } from '../inbox/inbox.module';
 import { NoticesModule } from '../notices/notices.module';
+import { PlanningModule } from '../planning/planning.module';
 import { PoliciesModule } from '../policies/policies.module';
 import { ResourcesModule } from '../resources/resources.module';
-import { SchedulerModule } from '../scheduler/scheduler.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { TemplatesModule } from '../templates/templates.module';
 import { TimelineModule } from '../timeline/timeline.module';
@@ -25,9 +25,9 @@ import { TwilioWebhookController } from './twilio-webhook.controller';
     AccountsModule,
     InboxModule,
     NoticesModule,
+    PlanningModule,
     PoliciesModule,
     ResourcesModule,
-    SchedulerModule,
     SubscriptionsModule,
     TemplatesModule,
     TimelineModule,

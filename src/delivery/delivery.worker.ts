@@ -7,7 +7,7 @@ import { CHANNELS, Channel } from '../lifecycle/message-types';
 import { Notice, NoticeRepository } from '../notices/notice.repository';
 import { PoliciesService } from '../policies/policies.service';
 import { ResourceRepository, resourceStateOf } from '../resources/resource.repository';
-import { PlanningService } from '../scheduler/planning.service';
+import { PlanningService } from '../planning/planning.service';
 import { buildMessageContext } from '../templates/message-context';
 import { TemplateRegistry } from '../templates/template-registry';
 import { ChannelsService } from './channels.service';

@@ -6,7 +6,7 @@ import type { LifecycleEvent } from '../lifecycle';
 import type { NoticeDoc } from '../notices/notice.schema';
 import { NoticeRepository } from '../notices/notice.repository';
 import { Resource, ResourceRepository, resourceStateOf, ResourceWrite } from '../resources/resource.repository';
-import { FROM_THE_START, PlanningService } from '../scheduler/planning.service';
+import { FROM_THE_START, PlanningService } from '../planning/planning.service';
 import { applyAccountEvent, applyResourceEvent, emptyResource, groupsOf, VersionedAccountBalance } from './apply-event';
 import { AccountEvent, IncomingEvent, Outcome, ResourceEvent, versionOf } from './event.types';
 

@@ -9,7 +9,7 @@ import { EventsService } from './events.service';
 import { EventApplier } from './event-applier';
 import { NoticesModule } from '../notices/notices.module';
 import { PoliciesModule } from '../policies/policies.module';
-import { SchedulerModule } from '../scheduler/scheduler.module';
+import { PlanningModule } from '../planning/planning.module';
 
 @Module({
   imports: [
@@ -18,7 +18,7 @@ import { SchedulerModule } from '../scheduler/scheduler.module';
     ResourcesModule,
     NoticesModule,
     PoliciesModule,
-    SchedulerModule,
+    PlanningModule,
   ],
   controllers: [EventsController],
   providers: [EventRepository, EventsService, EventApplier],

@@ -7,7 +7,7 @@ import { samePhaseInstants } from '../lifecycle/phase';
 import type { NoticeDoc } from '../notices/notice.schema';
 import { NoticeRepository } from '../notices/notice.repository';
 import { ResourceRepository, resourceStateOf } from '../resources/resource.repository';
-import { FROM_THE_START, PlanningService } from './planning.service';
+import { FROM_THE_START, PlanningService } from '../planning/planning.service';
 
 export interface PassStats {
   claimed: number;

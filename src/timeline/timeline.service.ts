@@ -6,7 +6,7 @@ import { localIso } from '../common/time';
 import { NoticeRepository } from '../notices/notice.repository';
 import { resourceStateOf } from '../resources/resource.repository';
 import { ResourcesService, resourceView } from '../resources/resources.service';
-import { PlanningService } from '../scheduler/planning.service';
+import { PlanningService } from '../planning/planning.service';
 
 export interface DeliverySummaryProvider {
   summarise(accountId: string, noticeIds: string[]): Promise<Map<string, Record<string, Record<string, number>>>>;

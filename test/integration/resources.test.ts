@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb';
-import { PhaseBackfill } from '../../src/scheduler/phase-backfill';
+import { PhaseBackfill } from '../../src/planning/phase-backfill';
 import { startTestApp, TestApp } from '../support/app';
 
 const ACC = 'acc-phase';
