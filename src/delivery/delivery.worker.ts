@@ -17,11 +17,16 @@ import type { Attempt } from './delivery.schema';
 import { BATCHES_UNDER_WAY, forEachUnderWay, Semaphore } from '../common/pool';
 import { ALL_ACCOUNTS } from '../database/plain';
 import { Decision, decideOutcome } from './decide-outcome';
+import { GroupRecord } from './group-record';
 import { RateLimiter } from './rate-limiter';
 import { stillHolds } from './still-holds';
 
 /** What a finish writes to one delivery. */
 type FinishChange = Parameters<DeliveryRepository['finish']>[2];
+/** The notices, resources and accounts of one claimed batch, read together. */
+type BatchContext = Awaited<ReturnType<DeliveryWorker['loadContext']>>;
+/** A delivery whose notice still holds, with that notice. */
+type Holding = { delivery: Delivery; notice: Notice };
 
 export interface WorkStats {
   claimed: number;
@@ -158,22 +163,65 @@ export class DeliveryWorker {
   }
 
   /**
-   * Sends one message for a delivery, or for the deliveries of one digest. Resolves once the message is sent,
-   * with `recorded`: each delivery's outcome once it is written (wrapped, so that awaiting the send does not
-   * await the writes).
+   * Sends one message for a delivery, or for the deliveries of one digest: recheck → render → recover an
+   * interrupted send → send → decideOutcome. Resolves once the message is sent, with `recorded`: each
+   * delivery's outcome once it is written (wrapped, so that awaiting the send does not await the writes).
    */
-  private async deliver(
-    group: Delivery[],
-    token: string,
-    ctx: Awaited<ReturnType<DeliveryWorker['loadContext']>>,
-  ): Promise<{ recorded: Promise<(keyof WorkStats)[]> }> {
-    const wallNow = () => this.wall.now();
+  private async deliver(group: Delivery[], token: string, ctx: BatchContext): Promise<{ recorded: Promise<(keyof WorkStats)[]> }> {
+    const record = new GroupRecord<keyof WorkStats>();
+    const holding = this.recheck(group, token, ctx, record);
+    if (holding.length === 0) return record.settled();
+    // A stable lead: its id is the dedupe key the provider sees for this message.
+    holding.sort((a, b) => (a.delivery.id < b.delivery.id ? -1 : 1));
+    const lead = holding[0].delivery;
+    const finishAll = (change: FinishChange, outcome: keyof WorkStats) => {
+      for (const { delivery } of holding) {
+        const sentWith = delivery.id !== lead.id ? { sentWith: lead.id } : {};
+        record.add(this.deliveries.finish(delivery, token, { ...change, ...sentWith }, this.wall.now()), outcome);
+      }
+      return record.settled();
+    };
+
+    const sender = this.channels.get(lead.channel);
+    if (!sender) return finishAll({ status: 'skipped', reason: 'channel_off' }, 'cancelled');
+    const content = this.render(lead, holding, ctx);
+    if ('failed' in content) return finishAll({ status: 'failed', reason: content.failed.error, attempt: content.failed }, 'failed');
+    const message: OutgoingMessage = {
+      deliveryId: lead.id,
+      to: lead.to,
+      locale: lead.locale,
+      content,
+      accountId: lead.accountId,
+      type: lead.type,
+    };
+    const interrupted = await this.findInterruptedSend(holding, sender, message);
+    if (interrupted === 'unknown') return record.settled(['retried']);
+    if (interrupted)
+      return finishAll({ status: 'sent', attempt: interrupted.attempt, providerMessageId: interrupted.providerMessageId }, 'sent');
+
+    const sent = await this.send(holding, token, sender, message);
+    if (!sent) return record.settled(['retried']);
+    const decision = decideOutcome(
+      sent.result,
+      {
+        number: Math.max(...holding.map((h) => h.delivery.attemptCount)) + 1,
+        deferrals: Math.max(...holding.map((h) => h.delivery.deferrals)),
+        startedAt: sent.attempt.at,
+        decidedAt: this.wall.now(),
+      },
+      this.config.delivery,
+    );
+    return finishAll(...this.recordOf(decision, sent.attempt));
+  }
+
+  /**
+   * Re-checks that each delivery's notice still holds (a renewal cancels what was queued for the old term):
+   * the others are cancelled into `record`, and those that hold come back with their notices.
+   */
+  private recheck(group: Delivery[], token: string, ctx: BatchContext, record: GroupRecord<keyof WorkStats>): Holding[] {
     const first = group[0];
     const account = this.planning.accountState(first.accountId, ctx.accounts.get(first.accountId));
-    const outcomes: (keyof WorkStats)[] = [];
-    // Writes of this group's outcomes so far, joined as they start.
-    let writes: Promise<unknown> = Promise.resolve();
-    const holding: { delivery: Delivery; notice: Notice }[] = [];
+    const holding: Holding[] = [];
     for (const d of group) {
       const notice = ctx.notices.get(d.noticeIds[0]);
       const found = notice?.resourceId ? ctx.resources.get(notice.resourceId) : undefined;
@@ -181,38 +229,19 @@ export class DeliveryWorker {
       const verdict = notice
         ? stillHolds(notice, resource ? resourceStateOf(resource) : null, account)
         : { holds: false as const, why: 'notice not found' };
-      if (verdict.holds) {
-        holding.push({ delivery: d, notice: notice! });
-        continue;
-      }
-      writes = Promise.all([writes, this.deliveries.finish(d, token, { status: 'cancelled', reason: verdict.why }, wallNow())]);
-      // Handled here for the moment between now and when `recorded` is awaited, which reports the failure.
-      writes.catch(() => undefined);
-      outcomes.push('cancelled');
+      if (verdict.holds) holding.push({ delivery: d, notice: notice! });
+      else record.add(this.deliveries.finish(d, token, { status: 'cancelled', reason: verdict.why }, this.wall.now()), 'cancelled');
     }
-    const settled = (more: (keyof WorkStats)[] = []) => ({ recorded: writes.then(() => [...outcomes, ...more]) });
-    if (holding.length === 0) return settled();
-    // A stable lead: its id is the dedupe key the provider sees for this message.
-    holding.sort((a, b) => (a.delivery.id < b.delivery.id ? -1 : 1));
-    const lead = holding[0].delivery;
-    const finishAll = (change: FinishChange, outcome: keyof WorkStats) => ({
-      recorded: Promise.all([
-        writes,
-        ...holding.map(({ delivery }) =>
-          this.deliveries.finish(delivery, token, { ...change, ...(delivery.id !== lead.id ? { sentWith: lead.id } : {}) }, wallNow()),
-        ),
-      ]).then(() => [...outcomes, ...holding.map(() => outcome)]),
-    });
+    return holding;
+  }
 
-    const sender = this.channels.get(lead.channel);
-    if (!sender) return finishAll({ status: 'skipped', reason: 'channel_off' }, 'cancelled');
-
-    let content: RenderedMessage;
+  /** The lead's template in its channel and language, over the holding notices by due date; a failure to render is a permanent attempt. */
+  private render(lead: Delivery, holding: Holding[], ctx: BatchContext): RenderedMessage | { failed: Attempt & { error: string } } {
     try {
       const items = [...holding].sort(
         (a, b) => a.notice.dueAt.getTime() - b.notice.dueAt.getTime() || (a.notice.id < b.notice.id ? -1 : 1),
       );
-      content = this.templates.render(
+      return this.templates.render(
         lead.type,
         lead.channel,
         lead.locale,
@@ -232,29 +261,29 @@ export class DeliveryWorker {
         }),
       );
     } catch (err) {
-      const attempt: Attempt = {
-        at: wallNow(),
-        outcome: 'permanent',
-        error: `rendering failed: ${(err as Error).message}`,
-        code: 'TEMPLATE',
-        durationMs: 0,
+      return {
+        failed: {
+          at: this.wall.now(),
+          outcome: 'permanent',
+          error: `rendering failed: ${(err as Error).message}`,
+          code: 'TEMPLATE',
+          durationMs: 0,
+        },
       };
-      return finishAll({ status: 'failed', reason: attempt.error, attempt }, 'failed');
     }
+  }
 
-    const message: OutgoingMessage = {
-      deliveryId: lead.id,
-      to: lead.to,
-      locale: lead.locale,
-      content,
-      accountId: lead.accountId,
-      type: lead.type,
-    };
-    const interrupted = await this.findInterruptedSend(holding, sender, message);
-    if (interrupted === 'unknown') return settled(['retried']);
-    if (interrupted)
-      return finishAll({ status: 'sent', attempt: interrupted.attempt, providerMessageId: interrupted.providerMessageId }, 'sent');
-
+  /**
+   * Sends the message once the channel's rate limit allows, and returns the provider's answer with the attempt
+   * to store (provider text scrubbed). Null when the send was not made: the in-flight mark could not be set.
+   */
+  private async send(
+    holding: Holding[],
+    token: string,
+    sender: ChannelSender,
+    message: OutgoingMessage,
+  ): Promise<{ result: SendResult; attempt: Attempt } | null> {
+    const lead = holding[0].delivery;
     await this.limiters[lead.channel].take();
     if (
       // Marked right before sending: a send whose outcome the database could not record (it is away, or the
@@ -263,12 +292,12 @@ export class DeliveryWorker {
       !(await this.deliveries.markInFlight(
         holding.map((h) => h.delivery.id),
         token,
-        wallNow(),
+        this.wall.now(),
         this.config.leaseMs,
       ))
     )
-      return settled(['retried']);
-    const started = wallNow();
+      return null;
+    const started = this.wall.now();
     const t0 = performance.now();
     const result: SendResult = await sender
       .send(message)
@@ -280,17 +309,7 @@ export class DeliveryWorker {
       ...(result.outcome !== 'sent' ? { error: result.error && this.scrub(result.error), code: result.code } : {}),
       ...(result.response !== undefined ? { response: JSON.parse(this.scrub(JSON.stringify(result.response))) as unknown } : {}),
     };
-    const decision = decideOutcome(
-      result,
-      {
-        number: Math.max(...holding.map((h) => h.delivery.attemptCount)) + 1,
-        deferrals: Math.max(...holding.map((h) => h.delivery.deferrals)),
-        startedAt: started,
-        decidedAt: wallNow(),
-      },
-      this.config.delivery,
-    );
-    return finishAll(...this.recordOf(decision, attempt));
+    return { result, attempt };
   }
 
   /** How a decision is written to each delivery of the message, and what it counts as. */
