@@ -1,6 +1,7 @@
-import { isBusy, retryBusy } from './retry';
 import type { AnyBulkWriteOperation, Collection, Document, Filter, FindCursor } from 'mongodb';
-import { isDuplicateKey, plain, Plain } from './plain';
+import { isDuplicateKey, wrapCollection } from './collection';
+import { plain, Plain } from './plain';
+import { isBusy } from './retry';
 
 /**
  * Runs an unordered bulk write of guarded updates and inserts and returns how many operations did
@@ -10,7 +11,7 @@ import { isDuplicateKey, plain, Plain } from './plain';
 export async function bulkMisses<T extends Document>(collection: Collection<T>, ops: AnyBulkWriteOperation<T>[]): Promise<number> {
   if (ops.length === 0) return 0;
   try {
-    const res = await retryBusy(() => collection.bulkWrite(ops, { ordered: false }));
+    const res = await wrapCollection(collection).bulkWrite(ops, { ordered: false });
     return ops.length - res.matchedCount - res.insertedCount - res.upsertedCount;
   } catch (err) {
     const e = err as { writeErrors?: unknown[]; result?: { matchedCount?: number; insertedCount?: number; upsertedCount?: number } };
@@ -33,7 +34,7 @@ export async function insertManyNew<T extends Document>(collection: Collection<T
     const batch = pending;
     pending = [];
     try {
-      await retryBusy(() => collection.insertMany(batch.map((i) => docs[i]) as any, { ordered: false }));
+      await wrapCollection(collection).insertMany(batch.map((i) => docs[i]) as any, { ordered: false });
     } catch (err) {
       const e = err as { writeErrors?: WriteError[] | WriteError };
       const writeErrors = Array.isArray(e.writeErrors) ? e.writeErrors : e.writeErrors ? [e.writeErrors] : [];
@@ -56,9 +57,11 @@ type WriteError = { index: number; code?: number; errmsg?: string; message?: str
  * Hands out the documents a cursor finds, `size` at a time, and closes the cursor however the caller stops.
  * Claim loops read their candidates once this way: on the local FerretDB a filter that no single-field index
  * serves scans the whole collection, so one read per pass instead of one per batch is what keeps a pass's
- * cost near its due work (on MongoDB the index serves either; the cursor just streams). The documents are
- * whole, so a claim that leases them unchanged needs no second read. The next batch is read while the caller
- * works on the current one: the database reads it on one core while the caller's writes use the other.
+ * cost near its due work (on MongoDB the index serves either; the cursor just streams). Where the order does
+ * not matter their cursors are not sorted: FerretDB would hold every match in memory before the first batch.
+ * The documents are whole, so a claim that leases them unchanged needs no second read. The next batch is read
+ * while the caller works on the current one: the database reads it on one core while the caller's writes use
+ * the other.
  */
 export async function* docBatches<T>(cursor: FindCursor<T>, size: number): AsyncGenerator<T[]> {
   const readBatch = async (): Promise<T[]> => {
@@ -119,7 +122,7 @@ export async function leaseAsRead<D extends { _id: string }>(
   const ops = [...groups.values()].map(({ guard, ids }) => ({
     updateMany: { filter: { _id: { $in: ids }, ...lease.filter, ...guard }, update: { $set: lease.set } },
   })) as AnyBulkWriteOperation<D>[];
-  const res = await retryBusy(() => collection.bulkWrite(ops, { ordered: false }));
+  const res = await wrapCollection(collection).bulkWrite(ops, { ordered: false });
   if (res.matchedCount === candidates.length) return candidates.map(lease.leased);
   const docs = await collection.find({ _id: { $in: candidates.map((c) => c.id) }, [lease.tokenField]: lease.token } as Filter<D>).toArray();
   return docs.map((d) => plain(d as D));

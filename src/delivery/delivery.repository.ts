@@ -1,12 +1,12 @@
-import { retryBusy } from '../database/retry';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { randomUUID } from 'node:crypto';
-import type { AnyBulkWriteOperation } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import type { Model } from 'mongoose';
 import { docBatches, insertManyNew, leaseAsRead } from '../database/bulk';
 import { WriteCoalescer, writeErrorsByIndex } from '../database/coalesce';
-import { collectionOf, plain, Plain } from '../database/plain';
+import { collectionOf } from '../database/collection';
+import { plain, Plain } from '../database/plain';
 import type { Channel } from '../lifecycle/message-types';
 import { FAILED_STATUSES, statusesBefore, TwilioStatus } from './channels/sms/twilio-status';
 import { Attempt, DELIVERY, DeliveryDoc, DeliveryStatus } from './delivery.schema';
@@ -28,21 +28,25 @@ export interface DeliveryFilter {
 
 @Injectable()
 export class DeliveryRepository {
-  constructor(@InjectModel(DELIVERY) private readonly deliveries: Model<DeliveryDoc>) {}
+  private readonly deliveries: Collection<DeliveryDoc>;
+
+  constructor(@InjectModel(DELIVERY) private readonly model: Model<DeliveryDoc>) {
+    this.deliveries = collectionOf(model);
+  }
 
   /** Inserts unordered; a delivery whose id exists is left as it is. Returns how many were new. */
   async insertNew(docs: DeliveryDoc[]): Promise<number> {
     if (docs.length === 0) return 0;
-    return docs.length - (await insertManyNew(collectionOf(this.deliveries), docs)).size;
+    return docs.length - (await insertManyNew(this.deliveries, docs)).size;
   }
 
   /**
    * The deliveries ready to go (pending, due in domain time, past any retry time, not leased), oldest first,
-   * `size` at a time from one cursor: on the local FerretDB the filter is evaluated over the whole table, so
-   * a delivery round reads it once rather than once per batch. They are candidates: `claim` leases them.
+   * `size` at a time from one cursor, so a delivery round reads them once rather than once per batch (see
+   * docBatches). They are candidates: `claim` leases them.
    */
   async *readyBatches(domainNow: Date, wallNow: Date, size: number): AsyncGenerator<Delivery[]> {
-    const cursor = collectionOf(this.deliveries).find<DeliveryDoc>(readyFilter(domainNow, wallNow)).sort({ notBefore: 1 }).batchSize(size);
+    const cursor = this.deliveries.find<DeliveryDoc>(readyFilter(domainNow, wallNow)).sort({ notBefore: 1 }).batchSize(size);
     for await (const docs of docBatches(cursor, size)) yield docs.map((d) => plain(d));
   }
 
@@ -69,7 +73,7 @@ export class DeliveryRepository {
     const token = randomUUID();
     const leaseUntil = new Date(wallNow.getTime() + leaseMs);
     const leased = await leaseAsRead(
-      collectionOf(this.deliveries),
+      this.deliveries,
       candidates.filter((d) => !unleased(d)),
       {
         filter: readyFilter(domainNow, wallNow),
@@ -87,13 +91,11 @@ export class DeliveryRepository {
   async claimDigestSiblings(digestKeys: string[], token: string, domainNow: Date, wallNow: Date, leaseMs: number): Promise<Delivery[]> {
     if (digestKeys.length === 0) return [];
     const ready = readyFilter(domainNow, wallNow);
-    await retryBusy(() =>
-      this.deliveries.updateMany(
-        { digestKey: { $in: digestKeys }, ...ready },
-        { $set: { leaseUntil: new Date(wallNow.getTime() + leaseMs), leaseToken: token } },
-      ),
+    await this.deliveries.updateMany(
+      { digestKey: { $in: digestKeys }, ...ready },
+      { $set: { leaseUntil: new Date(wallNow.getTime() + leaseMs), leaseToken: token } },
     );
-    const docs = await this.deliveries.find({ digestKey: { $in: digestKeys }, leaseToken: token }).lean<DeliveryDoc[]>();
+    const docs = await this.model.find({ digestKey: { $in: digestKeys }, leaseToken: token }).lean<DeliveryDoc[]>();
     return docs.map((d) => plain(d));
   }
 
@@ -109,7 +111,7 @@ export class DeliveryRepository {
    * Marks of concurrent sends are written together (see WriteCoalescer): one updateMany per claim token, with
    * the earliest start among them (an interrupted send is then looked for from a moment sooner, never later)
    * and the latest lease end. When the matched count falls short, each send is told whether all its
-   * deliveries still carry its token. The marks are plain $sets, so a bulk is simply repeated after a busy database.
+   * deliveries still carry its token.
    */
   private readonly inFlightMarks = new WriteCoalescer<{ ids: string[]; token: string; wallNow: Date; leaseMs: number }, boolean>(
     async (marks) => {
@@ -127,9 +129,9 @@ export class DeliveryRepository {
           update: { $set: { inFlightSince: new Date(g.since), leaseUntil: new Date(g.until) } },
         },
       }));
-      const res = await retryBusy(() => collectionOf(this.deliveries).bulkWrite(ops, { ordered: false }));
+      const res = await this.deliveries.bulkWrite(ops, { ordered: false });
       if (res.matchedCount === marks.reduce((n, m) => n + m.ids.length, 0)) return marks.map(() => ({ value: true }));
-      const docs = await this.deliveries
+      const docs = await this.model
         .find({ _id: { $in: marks.flatMap((m) => m.ids) } }, { leaseToken: 1 })
         .lean<{ _id: string; leaseToken: string | null }[]>();
       const tokens = new Map(docs.map((d) => [d._id, d.leaseToken]));
@@ -197,12 +199,11 @@ export class DeliveryRepository {
   }
 
   /**
-   * The worker's concurrent sends finish together in one bulk write (the local FerretDB takes a few ms per
-   * command). Repeating a bulk after a busy database is harmless: a finished delivery no longer carries the token.
+   * The worker's concurrent sends finish together in one bulk write: one round trip for a few dozen finishes.
    */
   private readonly finishes = new WriteCoalescer<DeliveryBulkOp>(async (ops) => {
     try {
-      await retryBusy(() => collectionOf(this.deliveries).bulkWrite(ops, { ordered: false }));
+      await this.deliveries.bulkWrite(ops, { ordered: false });
       return ops.map(() => ({ value: undefined }));
     } catch (err) {
       const errors = writeErrorsByIndex(err, ops.length);
@@ -221,8 +222,8 @@ export class DeliveryRepository {
       ...(filter.status ? { status: filter.status } : {}),
     };
     const [docs, total] = await Promise.all([
-      this.deliveries.find(query).sort({ createdAt: -1, _id: 1 }).skip(offset).limit(limit).lean<DeliveryDoc[]>(),
-      this.deliveries.countDocuments(query),
+      this.model.find(query).sort({ createdAt: -1, _id: 1 }).skip(offset).limit(limit).lean<DeliveryDoc[]>(),
+      this.model.countDocuments(query),
     ]);
     return { items: docs.map((d) => plain(d)), total };
   }
@@ -231,7 +232,7 @@ export class DeliveryRepository {
   async summarise(accountId: string, noticeIds: string[]): Promise<Map<string, Record<string, Record<string, number>>>> {
     const out = new Map<string, Record<string, Record<string, number>>>();
     if (noticeIds.length === 0) return out;
-    const docs = await this.deliveries
+    const docs = await this.model
       .find({ accountId, noticeIds: { $in: noticeIds } }, { noticeIds: 1, channel: 1, status: 1 })
       .lean<Pick<DeliveryDoc, 'noticeIds' | 'channel' | 'status'>[]>();
     const wanted = new Set(noticeIds);
@@ -248,7 +249,7 @@ export class DeliveryRepository {
 
   /** Twilio's status callback names only the message SID: the one cross-account lookup here. */
   async findByProviderMessageId(providerMessageId: string): Promise<Delivery | null> {
-    return plain(await this.deliveries.findOne({ providerMessageId }).lean<DeliveryDoc>());
+    return plain(await this.model.findOne({ providerMessageId }).lean<DeliveryDoc>());
   }
 
   /**
@@ -264,25 +265,23 @@ export class DeliveryRepository {
     wallNow: Date,
   ): Promise<boolean> {
     const failed = FAILED_STATUSES.includes(status);
-    const res = await retryBusy(() =>
-      this.deliveries.updateOne(
-        { _id: id, accountId, providerStatus: { $in: [null, ...statusesBefore(status)] } },
-        {
-          $set: {
-            providerStatus: status,
-            providerErrorCode: errorCode,
-            updatedAt: wallNow,
-            ...(failed ? { status: 'failed', reason: `provider reported ${status}${errorCode ? ` (${errorCode})` : ''}` } : {}),
-          },
+    const res = await this.deliveries.updateOne(
+      { _id: id, accountId, providerStatus: { $in: [null, ...statusesBefore(status)] } },
+      {
+        $set: {
+          providerStatus: status,
+          providerErrorCode: errorCode,
+          updatedAt: wallNow,
+          ...(failed ? { status: 'failed', reason: `provider reported ${status}${errorCode ? ` (${errorCode})` : ''}` } : {}),
         },
-      ),
+      },
     );
     return res.modifiedCount > 0;
   }
 
   /** Retention sweep: up to `limit` ids of deliveries in a final status created before `cutoff`, whichever account. */
   async finalIdsCreatedBefore(cutoff: Date, limit: number): Promise<string[]> {
-    const docs = await this.deliveries
+    const docs = await this.model
       .find({ ...FINISHED, createdAt: { $lt: cutoff } }, { _id: 1 })
       .limit(limit)
       .lean<{ _id: string }[]>();
@@ -292,13 +291,13 @@ export class DeliveryRepository {
   /** Deletes those of `ids` that are still final and older than `cutoff` (another sweep may have taken some); returns how many. */
   async deleteFinalCreatedBefore(ids: string[], cutoff: Date): Promise<number> {
     if (ids.length === 0) return 0;
-    const res = await retryBusy(() => this.deliveries.deleteMany({ _id: { $in: ids }, ...FINISHED, createdAt: { $lt: cutoff } }));
+    const res = await this.deliveries.deleteMany({ _id: { $in: ids }, ...FINISHED, createdAt: { $lt: cutoff } });
     return res.deletedCount;
   }
 
   /** Retention sweep: up to `limit` final deliveries of the given resources, with the fields that lead to the inbox messages they made. */
   async finalOfResources(accountIds: string[], resourceIds: string[], limit: number): Promise<RetainedDelivery[]> {
-    const docs = await this.deliveries
+    const docs = await this.model
       .find({ accountId: { $in: accountIds }, resourceIds: { $in: resourceIds }, ...FINISHED }, RETAINED_FIELDS)
       .limit(limit)
       .lean<DeliveryDoc[]>();
@@ -308,13 +307,13 @@ export class DeliveryRepository {
   /** Every delivery of the given digests: which resources each digest message carried. */
   async ofDigests(digestKeys: string[]): Promise<RetainedDelivery[]> {
     if (digestKeys.length === 0) return [];
-    const docs = await this.deliveries.find({ digestKey: { $in: digestKeys } }, RETAINED_FIELDS).lean<DeliveryDoc[]>();
+    const docs = await this.model.find({ digestKey: { $in: digestKeys } }, RETAINED_FIELDS).lean<DeliveryDoc[]>();
     return docs.map((d) => plain(d));
   }
 
   /** Which of the given resources still have a delivery pending or in flight. */
   async resourcesWithPending(accountIds: string[], resourceIds: string[]): Promise<string[]> {
-    const docs = await this.deliveries
+    const docs = await this.model
       .find({ accountId: { $in: accountIds }, resourceIds: { $in: resourceIds }, status: 'pending' }, { resourceIds: 1 })
       .lean<{ resourceIds: string[] }[]>();
     const wanted = new Set(resourceIds);
@@ -324,7 +323,7 @@ export class DeliveryRepository {
   /** Deletes those of `ids` that are in a final status; returns how many. */
   async deleteFinal(ids: string[]): Promise<number> {
     if (ids.length === 0) return 0;
-    const res = await retryBusy(() => this.deliveries.deleteMany({ _id: { $in: ids }, ...FINISHED }));
+    const res = await this.deliveries.deleteMany({ _id: { $in: ids }, ...FINISHED });
     return res.deletedCount;
   }
 }

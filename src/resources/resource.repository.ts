@@ -1,14 +1,14 @@
-import { retryBusy } from '../database/retry';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InjectModel } from '@nestjs/mongoose';
-import type { AnyBulkWriteOperation } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import type { Model } from 'mongoose';
 import type { VersionedResource } from '../events/apply-event';
 import type { ResourceStatus } from '../lifecycle/lifecycle.types';
 import type { Phase, PhaseInstants } from '../lifecycle/phase';
 import { bulkMisses, docBatches, leaseAsRead } from '../database/bulk';
-import { AccountScope, collectionOf, plain, Plain, scopeFilter } from '../database/plain';
+import { collectionOf } from '../database/collection';
+import { AccountScope, plain, Plain, scopeFilter } from '../database/plain';
 import { phaseQuery } from './resource-phase';
 import { ResourceScope, scopeQuery } from './resource-scope';
 import { RESOURCE, ResourceDoc } from './resource.schema';
@@ -81,10 +81,14 @@ export interface ResourceListQuery {
 
 @Injectable()
 export class ResourceRepository {
-  constructor(@InjectModel(RESOURCE) private readonly resources: Model<ResourceDoc>) {}
+  private readonly resources: Collection<ResourceDoc>;
+
+  constructor(@InjectModel(RESOURCE) private readonly model: Model<ResourceDoc>) {
+    this.resources = collectionOf(model);
+  }
 
   async get(scope: AccountScope, resourceId: string): Promise<Resource | null> {
-    return plain(await this.resources.findOne({ _id: resourceId, ...scopeFilter(scope) }).lean<ResourceDoc>());
+    return plain(await this.model.findOne({ _id: resourceId, ...scopeFilter(scope) }).lean<ResourceDoc>());
   }
 
   async list(accountId: string, q: ResourceListQuery): Promise<{ items: Resource[]; total: number }> {
@@ -97,15 +101,15 @@ export class ResourceRepository {
       ...(and.length ? { $and: and } : {}),
     };
     const [docs, total] = await Promise.all([
-      this.resources.find(filter).sort({ expiresAt: 1, _id: 1 }).skip(q.offset).limit(q.limit).lean<ResourceDoc[]>(),
-      this.resources.countDocuments(filter),
+      this.model.find(filter).sort({ expiresAt: 1, _id: 1 }).skip(q.offset).limit(q.limit).lean<ResourceDoc[]>(),
+      this.model.countDocuments(filter),
     ]);
     return { items: docs.map((d) => plain(d)), total };
   }
 
   /** Loads the resources a batch of events names, whichever account holds them (the caller checks ownership). */
   async loadMany(scope: AccountScope, resourceIds: string[]): Promise<Map<string, Resource>> {
-    const docs = await this.resources.find({ _id: { $in: resourceIds }, ...scopeFilter(scope) }).lean<ResourceDoc[]>();
+    const docs = await this.model.find({ _id: { $in: resourceIds }, ...scopeFilter(scope) }).lean<ResourceDoc[]>();
     return new Map(docs.map((d) => [d._id, plain(d)]));
   }
 
@@ -154,22 +158,21 @@ export class ResourceRepository {
         },
       };
     });
-    const misses = await bulkMisses(collectionOf(this.resources), ops);
+    const misses = await bulkMisses(this.resources, ops);
     if (misses === 0) return [];
     const ids = writes.map((w) => w.state.id);
-    const docs = await this.resources.find({ _id: { $in: ids } }, { writeToken: 1 }).lean<{ _id: string; writeToken?: string }[]>();
+    const docs = await this.model.find({ _id: { $in: ids } }, { writeToken: 1 }).lean<{ _id: string; writeToken?: string }[]>();
     const won = new Set(docs.filter((d) => d.writeToken === writeToken).map((d) => d._id));
     return ids.filter((id) => !won.has(id));
   }
 
   /**
    * The resources due by `dueBy` and not leased, `batchSize` at a time, from one cursor per pass (on MongoDB
-   * the nextDueAt index serves it). Not sorted: a pass claims every due resource whatever the order, and on
-   * the local FerretDB a sort would hold all due documents in memory before the first batch. They are
-   * candidates: `claim` leases them.
+   * the nextDueAt index serves it). Not sorted (see docBatches): a pass claims every due resource whatever the
+   * order. They are candidates: `claim` leases them.
    */
   async *dueBatches(dueBy: Date, wallNow: Date, batchSize: number): AsyncGenerator<Resource[]> {
-    const cursor = collectionOf(this.resources).find<ResourceDoc>({ nextDueAt: { $lte: dueBy }, ...free(wallNow) }, { batchSize });
+    const cursor = this.resources.find<ResourceDoc>({ nextDueAt: { $lte: dueBy }, ...free(wallNow) }, { batchSize });
     for await (const docs of docBatches(cursor, batchSize)) yield docs.map((d) => plain(d));
   }
 
@@ -182,7 +185,7 @@ export class ResourceRepository {
   async claim(candidates: Resource[], dueBy: Date, wallNow: Date, leaseMs: number): Promise<{ token: string; resources: Resource[] }> {
     const token = randomUUID();
     const leaseUntil = new Date(wallNow.getTime() + leaseMs);
-    const resources = await leaseAsRead(collectionOf(this.resources), candidates, {
+    const resources = await leaseAsRead(this.resources, candidates, {
       filter: { nextDueAt: { $lte: dueBy }, ...free(wallNow) },
       guard: (r) => ({ rev: r.rev }),
       set: { leaseUntil, leaseToken: token },
@@ -202,8 +205,8 @@ export class ResourceRepository {
         update: { $set: { nextDueAt: p.nextDueAt, policyVersion: p.policyVersion, phases: p.phases, updatedAt: now } },
       },
     }));
-    if ((await bulkMisses(collectionOf(this.resources), ops)) === 0) return [];
-    const docs = await this.resources.find({ _id: { $in: plans.map((p) => p.id) } }, { rev: 1 }).lean<{ _id: string; rev: number }[]>();
+    if ((await bulkMisses(this.resources, ops)) === 0) return [];
+    const docs = await this.model.find({ _id: { $in: plans.map((p) => p.id) } }, { rev: 1 }).lean<{ _id: string; rev: number }[]>();
     const revs = new Map(docs.map((d) => [d._id, d.rev]));
     return plans.filter((p) => revs.get(p.id) !== p.rev).map((p) => p.id);
   }
@@ -222,7 +225,7 @@ export class ResourceRepository {
       group.ids.push(p.id);
       groups.set(key, group);
     }
-    // One round trip for all groups. Repeating it after a busy database is harmless: a written resource no longer carries the token.
+    // One round trip for all groups.
     const ops: AnyBulkWriteOperation<ResourceDoc>[] = [...groups.values()].map((g) => ({
       updateMany: {
         filter: { _id: { $in: g.ids }, leaseToken: token },
@@ -238,12 +241,12 @@ export class ResourceRepository {
         },
       },
     }));
-    if (ops.length) await retryBusy(() => collectionOf(this.resources).bulkWrite(ops, { ordered: false }));
+    if (ops.length) await this.resources.bulkWrite(ops, { ordered: false });
   }
 
   /** One page of an account's resources in id order, for re-planning them all. */
   async pageOfAccount(accountId: string, afterId: string | null, limit: number): Promise<Resource[]> {
-    const docs = await this.resources
+    const docs = await this.model
       .find({ accountId, ...(afterId ? { _id: { $gt: afterId } } : {}) })
       .sort({ _id: 1 })
       .limit(limit)
@@ -253,7 +256,7 @@ export class ResourceRepository {
 
   /** Up to `limit` resources stored without phase instants (by an earlier Herald), in id order after `afterId`. */
   async withoutPhases(afterId: string | null, limit: number): Promise<Resource[]> {
-    const docs = await this.resources
+    const docs = await this.model
       .find({ phases: { $exists: false }, ...(afterId ? { _id: { $gt: afterId } } : {}) })
       .sort({ _id: 1 })
       .limit(limit)
@@ -267,7 +270,7 @@ export class ResourceRepository {
     const ops: AnyBulkWriteOperation<ResourceDoc>[] = items.map((p) => ({
       updateOne: { filter: { _id: p.id, rev: p.rev, phases: { $exists: false } }, update: { $set: { phases: p.phases } } },
     }));
-    await retryBusy(() => collectionOf(this.resources).bulkWrite(ops, { ordered: false }));
+    await this.resources.bulkWrite(ops, { ordered: false });
   }
 
   /**
@@ -280,7 +283,7 @@ export class ResourceRepository {
     skip: string[],
     limit: number,
   ): Promise<{ id: string; accountId: string }[]> {
-    const docs = await this.resources
+    const docs = await this.model
       .find(
         {
           status: 'destroyed',
@@ -301,8 +304,8 @@ export class ResourceRepository {
    */
   async deleteDestroyed(ids: string[], cutoff: Date): Promise<{ removed: number; remaining: string[] }> {
     if (ids.length === 0) return { removed: 0, remaining: [] };
-    const res = await retryBusy(() => this.resources.deleteMany({ _id: { $in: ids }, status: 'destroyed', destroyedAt: { $lt: cutoff } }));
-    const left = await this.resources.find({ _id: { $in: ids } }, { _id: 1 }).lean<{ _id: string }[]>();
+    const res = await this.resources.deleteMany({ _id: { $in: ids }, status: 'destroyed', destroyedAt: { $lt: cutoff } });
+    const left = await this.model.find({ _id: { $in: ids } }, { _id: 1 }).lean<{ _id: string }[]>();
     return { removed: res.deletedCount, remaining: left.map((d) => d._id) };
   }
 }
