@@ -8,7 +8,6 @@ import { PoliciesModule } from '../policies/policies.module';
 import { ResourcesModule } from '../resources/resources.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { TemplatesModule } from '../templates/templates.module';
-import { TimelineModule } from '../timeline/timeline.module';
 import { ChannelsService } from './channels.service';
 import { DeliveriesController } from './deliveries.controller';
 import { DeliveryRunController } from './delivery.controller';
@@ -30,7 +29,6 @@ import { TwilioWebhookController } from './twilio-webhook.controller';
     ResourcesModule,
     SubscriptionsModule,
     TemplatesModule,
-    TimelineModule,
   ],
   controllers: [DeliveriesController, DeliveryRunController, TwilioWebhookController],
   providers: [DeliveryRepository, ChannelsService, FanoutService, DeliveryWorker, DeliveryRunner],

@@ -1,8 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CONFIG, Config } from '../config/config';
-import { TimelineService } from '../timeline/timeline.service';
-import { DeliveryRepository } from './delivery.repository';
 import { DeliveryWorker, WorkStats } from './delivery.worker';
 import { FanoutService } from './fanout.service';
 
@@ -19,13 +17,10 @@ export class DeliveryRunner implements OnApplicationBootstrap {
     private readonly fanout: FanoutService,
     private readonly worker: DeliveryWorker,
     private readonly registry: SchedulerRegistry,
-    private readonly timeline: TimelineService,
-    private readonly deliveries: DeliveryRepository,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timeline.useDeliverySummaries(this.deliveries);
     if (!this.config.delivery.enabled) return;
     const tick = () => this.runOnce().catch((err) => this.logger.error({ err }, 'delivery round failed; retrying on the next tick'));
     this.registry.addInterval('delivery-round', setInterval(tick, this.config.delivery.intervalMs));

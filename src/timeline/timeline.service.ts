@@ -3,14 +3,11 @@ import { AccountRepository } from '../accounts/account.repository';
 import type { Principal } from '../common/auth/principal';
 import { Clock } from '../common/clock';
 import { localIso } from '../common/time';
+import { DeliveryRepository } from '../delivery/delivery.repository';
 import { NoticeRepository } from '../notices/notice.repository';
+import { PlanningService } from '../planning/planning.service';
 import { resourceStateOf } from '../resources/resource.repository';
 import { ResourcesService, resourceView } from '../resources/resources.service';
-import { PlanningService } from '../planning/planning.service';
-
-export interface DeliverySummaryProvider {
-  summarise(accountId: string, noticeIds: string[]): Promise<Map<string, Record<string, Record<string, number>>>>;
-}
 
 /**
  * A resource's timeline: the notices already produced, and the ones still planned for its current term,
@@ -18,20 +15,14 @@ export interface DeliverySummaryProvider {
  */
 @Injectable()
 export class TimelineService {
-  private deliveries: DeliverySummaryProvider | null = null;
-
   constructor(
     private readonly resources: ResourcesService,
     private readonly accounts: AccountRepository,
     private readonly notices: NoticeRepository,
+    private readonly deliveries: DeliveryRepository,
     private readonly planning: PlanningService,
     private readonly clock: Clock,
   ) {}
-
-  /** The delivery feature registers itself here, so the timeline can show per-channel delivery status. */
-  useDeliverySummaries(provider: DeliverySummaryProvider): void {
-    this.deliveries = provider;
-  }
 
   /** `page` picks the produced notices, counted from the newest; they are listed in due order. */
   async timeline(resourceId: string, principal: Principal, page: { limit: number; offset: number }) {
@@ -43,12 +34,10 @@ export class TimelineService {
     const account = this.planning.accountState(doc.accountId, await this.accounts.get(doc.accountId));
     const producedPage = await this.notices.pageForResource(doc.accountId, doc.id, page.limit, page.offset);
     const produced = producedPage.items.reverse();
-    const summaries = this.deliveries
-      ? await this.deliveries.summarise(
-          doc.accountId,
-          produced.map((n) => n.id),
-        )
-      : new Map();
+    const summaries = await this.deliveries.summarise(
+      doc.accountId,
+      produced.map((n) => n.id),
+    );
     const upcoming = this.planning.timeline(state, account, now).filter((n) => n.dueAt.getTime() > now.getTime());
     const producedKeys = await this.notices.existingIds(
       doc.accountId,

@@ -86,6 +86,12 @@ describe('delivery pipeline', () => {
     expect(emails.filter((d: { sentWith: string | null }) => d.sentWith === null)).toHaveLength(1);
   });
 
+  it("shows on a resource's timeline each produced notice's deliveries, counted per channel and status", async () => {
+    const timeline = (await t.http().get('/v1/resources/digest-1/timeline').set(svc()).expect(200)).body;
+    const reminder = timeline.produced.find((n: { type: string }) => n.type === 'expiry_reminder');
+    expect(reminder.deliveries).toEqual({ email: { sent: 1 }, sms: { sent: 1 }, inbox: { sent: 1 }, wechat: { skipped: 1 } });
+  });
+
   it('cancels queued deliveries of a reminder when a renewal arrives before they are sent', async () => {
     await setClock('2026-11-24T11:00:00+08:00');
     await purchase('renew-me', '2026-12-02T10:30:00+08:00');
