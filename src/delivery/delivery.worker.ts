@@ -41,7 +41,7 @@ export interface WorkStats {
  * idempotent, without one), re-checks that each notice still holds (a renewal cancels what was queued
  * for the old term), renders the templates in the recipient's language, waits for the channel's rate
  * limit, sends, and records the attempt with the provider's answer.
- * Transient errors back off with jitter up to the attempt limit; permanent ones fail at once.
+ * Transient errors back off with jitter up to the attempt limit; permanent ones fail at once (see decideOutcome).
  */
 @Injectable()
 export class DeliveryWorker {

@@ -1,7 +1,7 @@
 /**
- * Retry policy, in one place: exponential backoff with jitter after transient errors (DELIVERY_BACKOFF_BASE_MS), up to
- * DELIVERY_MAX_ATTEMPTS attempts; a provider's Retry-After wins when it asks for longer. Deferrals
- * (WeChat's 45009 quota) do not use up attempts, but are capped too.
+ * Retry policy, in one place (decideOutcome applies it): exponential backoff with jitter after transient errors
+ * (DELIVERY_BACKOFF_BASE_MS), up to DELIVERY_MAX_ATTEMPTS attempts; a provider's Retry-After wins when it asks for
+ * longer. Deferrals (WeChat's 45009 quota) do not use up attempts, but are capped too.
  */
 export const BACKOFF_CAP_MS = 60 * 60_000;
 export const MAX_DEFERRALS = 48;
