@@ -1,7 +1,7 @@
-import type { Category } from '../lifecycle/message-types';
-import { ChannelSender, OutgoingMessage, SendResult, wrongChannel } from '../delivery/channels/channel-sender';
-import type { WallClock } from '../common/clock';
-import type { InboxRepository } from './inbox.repository';
+import type { WallClock } from '../../../common/clock';
+import type { InboxRepository } from '../../../inbox/inbox.repository';
+import type { Category } from '../../../lifecycle/message-types';
+import { ChannelSender, OutgoingMessage, SendResult, wrongChannel } from '../channel-sender';
 
 /** The in-site channel: a message in the member's inbox, keyed by the delivery id. */
 export class InboxSender implements ChannelSender {
