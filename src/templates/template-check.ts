@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import type { RenderedMessage } from '../delivery/channels/channel-sender';
+import type { RenderedMessage } from './rendered-message';
 import type { MessageType } from '../lifecycle/message-types';
 import { MessageContext, RENEWAL_TYPES } from './message-context';
 

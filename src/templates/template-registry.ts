@@ -1,4 +1,4 @@
-import type { RenderedMessage } from '../delivery/channels/channel-sender';
+import type { RenderedMessage } from './rendered-message';
 import { Channel, CHANNELS, MESSAGE_TYPE_SPECS, MESSAGE_TYPES, MessageType } from '../lifecycle/message-types';
 import { escapeFormatting, withConsolePaths } from './in-site';
 import { Locale, LOCALES, MessageContext } from './message-context';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
-import type { RenderedMessage } from '../../src/delivery/channels/channel-sender';
+import type { RenderedMessage } from '../../src/templates/rendered-message';
 import { ControllableClock, SystemWallClock } from '../../src/common/clock';
 import { loadConfig } from '../../src/config/config';
 import { CoreModule } from '../../src/config/core.module';

@@ -1,11 +1,5 @@
-import type { Category, Channel, MessageType } from '../../lifecycle/message-types';
-
-/** What a template rendered for one channel; each sender accepts only its own variant. */
-export type RenderedMessage =
-  | { channel: 'inbox'; title: string; body: string; category: Category }
-  | { channel: 'email'; subject: string; html: string; text: string }
-  | { channel: 'sms'; body: string }
-  | { channel: 'wechat'; templateId: string; data: Record<string, string>; url?: string };
+import type { Channel, MessageType } from '../../lifecycle/message-types';
+import type { RenderedMessage } from '../../templates/rendered-message';
 
 export interface OutgoingMessage {
   /** Unique per notice × member × channel; the provider-side dedupe key. */
