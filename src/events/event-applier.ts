@@ -7,7 +7,7 @@ import type { NoticeDoc } from '../notices/notice.schema';
 import { NoticeRepository } from '../notices/notice.repository';
 import { Resource, ResourceRepository, resourceStateOf, ResourceWrite } from '../resources/resource.repository';
 import { FROM_THE_START, PlanningService } from '../planning/planning.service';
-import { applyAccountEvent, applyResourceEvent, emptyResource, groupsOf, VersionedAccountBalance } from './apply-event';
+import { applyAccountEvent, applyResourceEvent, emptyResource, groupsOf, VersionedAccountBalance } from './event-reducers';
 import { AccountEvent, IncomingEvent, Outcome, ResourceEvent, versionOf } from './event.types';
 
 const MAX_WRITE_ATTEMPTS = 5;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { InjectModel } from '@nestjs/mongoose';
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import type { Model } from 'mongoose';
-import type { VersionedResource } from '../events/apply-event';
+import type { VersionedResource } from '../events/event-reducers';
 import type { ResourceStatus } from '../lifecycle/lifecycle.types';
 import type { Phase, PhaseInstants } from '../lifecycle/phase';
 import { bulkMisses, docBatches, leaseAsRead } from '../database/bulk';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import path from 'node:path';
-import { applyResourceEvent, emptyResource, VersionedResource } from '../events/apply-event';
+import { applyResourceEvent, emptyResource, VersionedResource } from '../events/event-reducers';
 import type { ResourceEvent } from '../events/event.types';
 import { accountState, loadPolicies, planDue, PlannedNotice, planTimeline } from '../lifecycle';
 
