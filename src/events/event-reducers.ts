@@ -1,4 +1,5 @@
 import type { AccountState, ResourceState } from '../lifecycle/lifecycle.types';
+import type { ResourceGroup, VersionedResource } from '../resources/versioned-resource';
 import { AccountEvent, ResourceEvent, versionOf } from './event.types';
 
 /**
@@ -7,16 +8,6 @@ import { AccountEvent, ResourceEvent, versionOf } from './event.types';
  * newer than that. So duplicates and late arrivals never roll anything back, and applying a set of
  * events in any order gives the state that applying them in version order gives.
  */
-// Quota and usage are separate groups: a usage report without a quota must not outrank the quota a purchase set.
-export const RESOURCE_GROUPS = ['profile', 'term', 'autoRenew', 'status', 'usage', 'quota'] as const;
-export type ResourceGroup = (typeof RESOURCE_GROUPS)[number];
-
-export interface VersionedResource extends ResourceState {
-  /** The highest event version applied to any group. */
-  version: number;
-  fieldVersions: Partial<Record<ResourceGroup, number>>;
-}
-
 export interface VersionedAccountBalance {
   balanceState: AccountState['balanceState'];
   overdueSince: Date | null;

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { InjectModel } from '@nestjs/mongoose';
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import type { Model } from 'mongoose';
-import type { VersionedResource } from '../events/event-reducers';
 import type { ResourceStatus } from '../lifecycle/lifecycle.types';
 import type { Phase, PhaseInstants } from '../lifecycle/phase';
 import { bulkMisses, docBatches, leaseAsRead } from '../database/bulk';
@@ -12,6 +11,7 @@ import { AccountScope, plain, Plain, scopeFilter } from '../database/plain';
 import { phaseQuery } from './resource-phase';
 import { ResourceScope, scopeQuery } from './resource-scope';
 import { RESOURCE, ResourceDoc } from './resource.schema';
+import type { VersionedResource } from './versioned-resource';
 
 export type Resource = Plain<ResourceDoc>;
 

@@ -1,7 +1,7 @@
 import { Schema } from 'mongoose';
 import { BILLING_MODES, RESOURCE_STATUSES } from '../lifecycle/lifecycle.types';
 import type { PhaseInstants } from '../lifecycle/phase';
-import type { VersionedResource } from '../events/event-reducers';
+import type { VersionedResource } from './versioned-resource';
 
 export const RESOURCE = 'Resource';
 

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import path from 'node:path';
-import { applyResourceEvent, emptyResource, VersionedResource } from '../events/event-reducers';
+import { applyResourceEvent, emptyResource } from '../events/event-reducers';
 import type { ResourceEvent } from '../events/event.types';
 import { accountState, loadPolicies, planDue, PlannedNotice, planTimeline } from '../lifecycle';
+import type { VersionedResource } from '../resources/versioned-resource';
 
 /**
  * The scheduler's loop, in memory: upstream events fold into the resource and re-plan it at once
