@@ -1,8 +1,8 @@
-import { retryBusy } from '../database/retry';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import type { Collection } from 'mongodb';
 import type { Model } from 'mongoose';
-import { collectionOf, isDuplicateKey } from '../database/plain';
+import { collectionOf, isDuplicateKey } from '../database/collection';
 import { GROUP, GroupDoc } from './group.schema';
 import { scopedId } from './scoped-id';
 
@@ -17,13 +17,17 @@ const orNull = (doc: GroupDoc | null) => (doc ? toGroup(doc) : null);
 
 @Injectable()
 export class GroupRepository {
-  constructor(@InjectModel(GROUP) private readonly groups: Model<GroupDoc>) {}
+  private readonly groups: Collection<GroupDoc>;
+
+  constructor(@InjectModel(GROUP) private readonly model: Model<GroupDoc>) {
+    this.groups = collectionOf(model);
+  }
 
   /** An account's groups by name (names are unique in an account), `limit` at a time, with how many there are. */
   async page(accountId: string, q: { limit: number; offset: number }): Promise<{ items: Group[]; total: number }> {
     const [docs, total] = await Promise.all([
-      this.groups.find({ accountId }).sort({ name: 1 }).skip(q.offset).limit(q.limit).lean<GroupDoc[]>(),
-      this.groups.countDocuments({ accountId }),
+      this.model.find({ accountId }).sort({ name: 1 }).skip(q.offset).limit(q.limit).lean<GroupDoc[]>(),
+      this.model.countDocuments({ accountId }),
     ]);
     return { items: docs.map(toGroup), total };
   }
@@ -32,19 +36,19 @@ export class GroupRepository {
   async existing(accountId: string, groupIds: string[]): Promise<string[]> {
     if (!groupIds.length) return [];
     const keys = groupIds.map((id) => scopedId(accountId, id));
-    const docs = await this.groups.find({ _id: { $in: keys }, accountId }, { groupId: 1 }).lean<{ groupId: string }[]>();
+    const docs = await this.model.find({ _id: { $in: keys }, accountId }, { groupId: 1 }).lean<{ groupId: string }[]>();
     return docs.map((d) => d.groupId);
   }
 
   async get(accountId: string, groupId: string): Promise<Group | null> {
-    return orNull(await this.groups.findOne(groupKey(accountId, groupId)).lean<GroupDoc>());
+    return orNull(await this.model.findOne(groupKey(accountId, groupId)).lean<GroupDoc>());
   }
 
   /** Creates a group; 'duplicate' when the id or the name is taken in the account. */
   async insert(accountId: string, groupId: string, name: string, memberIds: string[], now: Date): Promise<Group | 'duplicate'> {
     const doc: GroupDoc = { ...groupKey(accountId, groupId), groupId, name, memberIds, createdAt: now, updatedAt: now };
     try {
-      await retryBusy(() => collectionOf(this.groups).insertOne(doc));
+      await this.groups.insertOne(doc);
       return toGroup(doc);
     } catch (err) {
       if (isDuplicateKey(err)) return 'duplicate';
@@ -59,9 +63,11 @@ export class GroupRepository {
     now: Date,
   ): Promise<Group | null | 'duplicate'> {
     try {
-      const doc = await this.groups
-        .findOneAndUpdate(groupKey(accountId, groupId), { $set: { ...fields, updatedAt: now } }, { returnDocument: 'after' })
-        .lean<GroupDoc>();
+      const doc = await this.groups.findOneAndUpdate(
+        groupKey(accountId, groupId),
+        { $set: { ...fields, updatedAt: now } },
+        { returnDocument: 'after' },
+      );
       return orNull(doc);
     } catch (err) {
       if (isDuplicateKey(err)) return 'duplicate';
@@ -70,17 +76,15 @@ export class GroupRepository {
   }
 
   async delete(accountId: string, groupId: string): Promise<boolean> {
-    return (await retryBusy(() => this.groups.deleteOne(groupKey(accountId, groupId)))).deletedCount === 1;
+    return (await this.groups.deleteOne(groupKey(accountId, groupId))).deletedCount === 1;
   }
 
   async removeMember(accountId: string, memberId: string, now: Date): Promise<void> {
-    await retryBusy(() =>
-      this.groups.updateMany({ accountId, memberIds: memberId }, { $pull: { memberIds: memberId }, $set: { updatedAt: now } }),
-    );
+    await this.groups.updateMany({ accountId, memberIds: memberId }, { $pull: { memberIds: memberId }, $set: { updatedAt: now } });
   }
 
   async listMany(accountIds: string[]): Promise<Map<string, Group[]>> {
-    const docs = await this.groups.find({ accountId: { $in: accountIds } }).lean<GroupDoc[]>();
+    const docs = await this.model.find({ accountId: { $in: accountIds } }).lean<GroupDoc[]>();
     const out = new Map<string, Group[]>(accountIds.map((id) => [id, []]));
     for (const d of docs) out.get(d.accountId)?.push(toGroup(d));
     return out;

@@ -1,8 +1,8 @@
-import { retryBusy } from '../database/retry';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import type { Collection } from 'mongodb';
 import type { Model } from 'mongoose';
-import { collectionOf, isDuplicateKey } from '../database/plain';
+import { collectionOf, isDuplicateKey } from '../database/collection';
 import { Contact, MEMBER, MemberDoc } from './member.schema';
 import { scopedId } from './scoped-id';
 
@@ -22,17 +22,21 @@ const orNull = (doc: MemberDoc | null) => (doc ? toMember(doc) : null);
 
 @Injectable()
 export class MemberRepository {
-  constructor(@InjectModel(MEMBER) private readonly members: Model<MemberDoc>) {}
+  private readonly members: Collection<MemberDoc>;
+
+  constructor(@InjectModel(MEMBER) private readonly model: Model<MemberDoc>) {
+    this.members = collectionOf(model);
+  }
 
   async get(accountId: string, memberId: string): Promise<Member | null> {
-    return orNull(await this.members.findOne(memberKey(accountId, memberId)).lean<MemberDoc>());
+    return orNull(await this.model.findOne(memberKey(accountId, memberId)).lean<MemberDoc>());
   }
 
   /** The members page: an account's members by name, `limit` at a time, with how many there are. */
   async page(accountId: string, q: { limit: number; offset: number }): Promise<{ items: Member[]; total: number }> {
     const [docs, total] = await Promise.all([
-      this.members.find({ accountId }).sort({ name: 1, _id: 1 }).skip(q.offset).limit(q.limit).lean<MemberDoc[]>(),
-      this.members.countDocuments({ accountId }),
+      this.model.find({ accountId }).sort({ name: 1, _id: 1 }).skip(q.offset).limit(q.limit).lean<MemberDoc[]>(),
+      this.model.countDocuments({ accountId }),
     ]);
     return { items: docs.map(toMember), total };
   }
@@ -41,7 +45,7 @@ export class MemberRepository {
   async countExisting(accountId: string, memberIds: string[]): Promise<string[]> {
     if (!memberIds.length) return [];
     const keys = memberIds.map((id) => scopedId(accountId, id));
-    const docs = await this.members.find({ _id: { $in: keys }, accountId }, { memberId: 1 }).lean<{ memberId: string }[]>();
+    const docs = await this.model.find({ _id: { $in: keys }, accountId }, { memberId: 1 }).lean<{ memberId: string }[]>();
     return docs.map((d) => d.memberId);
   }
 
@@ -57,7 +61,7 @@ export class MemberRepository {
       updatedAt: now,
     };
     try {
-      await retryBusy(() => collectionOf(this.members).insertOne(doc));
+      await this.members.insertOne(doc);
       return toMember(doc);
     } catch (err) {
       if (isDuplicateKey(err)) return null;
@@ -66,19 +70,21 @@ export class MemberRepository {
   }
 
   async update(accountId: string, memberId: string, fields: Partial<MemberFields>, now: Date): Promise<Member | null> {
-    const doc = await this.members
-      .findOneAndUpdate(memberKey(accountId, memberId), { $set: { ...fields, updatedAt: now } }, { returnDocument: 'after' })
-      .lean<MemberDoc>();
+    const doc = await this.members.findOneAndUpdate(
+      memberKey(accountId, memberId),
+      { $set: { ...fields, updatedAt: now } },
+      { returnDocument: 'after' },
+    );
     return orNull(doc);
   }
 
   async delete(accountId: string, memberId: string): Promise<boolean> {
-    const res = await retryBusy(() => this.members.deleteOne(memberKey(accountId, memberId)));
+    const res = await this.members.deleteOne(memberKey(accountId, memberId));
     return res.deletedCount === 1;
   }
 
   async listMany(accountIds: string[]): Promise<Map<string, Member[]>> {
-    const docs = await this.members.find({ accountId: { $in: accountIds } }).lean<MemberDoc[]>();
+    const docs = await this.model.find({ accountId: { $in: accountIds } }).lean<MemberDoc[]>();
     const out = new Map<string, Member[]>(accountIds.map((id) => [id, []]));
     for (const d of docs) out.get(d.accountId)?.push(toMember(d));
     return out;
@@ -86,11 +92,9 @@ export class MemberRepository {
 
   /** Counts one try at a verification code unless the limit is reached; false when it is. */
   async countVerificationAttempt(accountId: string, memberId: string, kind: 'email' | 'phone', limit: number): Promise<boolean> {
-    const res = await retryBusy(() =>
-      this.members.updateOne(
-        { ...memberKey(accountId, memberId), [`verification.${kind}.attempts`]: { $lt: limit } },
-        { $inc: { [`verification.${kind}.attempts`]: 1 } },
-      ),
+    const res = await this.members.updateOne(
+      { ...memberKey(accountId, memberId), [`verification.${kind}.attempts`]: { $lt: limit } },
+      { $inc: { [`verification.${kind}.attempts`]: 1 } },
     );
     return res.matchedCount === 1;
   }
@@ -101,14 +105,12 @@ export class MemberRepository {
    */
   async claimVerificationSend(accountId: string, memberId: string, kind: VerifiedKind, now: Date, intervalMs: number): Promise<boolean> {
     const sentAt = `verification.${kind}.sentAt`;
-    const res = await retryBusy(() =>
-      this.members.updateOne(
-        {
-          ...memberKey(accountId, memberId),
-          $or: [{ [sentAt]: { $exists: false } }, { [sentAt]: { $lte: new Date(now.getTime() - intervalMs) } }],
-        },
-        { $set: { [sentAt]: now } },
-      ),
+    const res = await this.members.updateOne(
+      {
+        ...memberKey(accountId, memberId),
+        $or: [{ [sentAt]: { $exists: false } }, { [sentAt]: { $lte: new Date(now.getTime() - intervalMs) } }],
+      },
+      { $set: { [sentAt]: now } },
     );
     return res.matchedCount === 1;
   }
@@ -122,11 +124,9 @@ export class MemberRepository {
     previous: Date | null,
   ): Promise<void> {
     const sentAt = `verification.${kind}.sentAt`;
-    await retryBusy(() =>
-      this.members.updateOne(
-        { ...memberKey(accountId, memberId), [sentAt]: claimedAt },
-        previous ? { $set: { [sentAt]: previous } } : { $unset: { [sentAt]: '' } },
-      ),
+    await this.members.updateOne(
+      { ...memberKey(accountId, memberId), [sentAt]: claimedAt },
+      previous ? { $set: { [sentAt]: previous } } : { $unset: { [sentAt]: '' } },
     );
   }
 
@@ -138,11 +138,9 @@ export class MemberRepository {
     claimedAt: Date,
     pending: { codeHash: string; value: string; expiresAt: Date },
   ): Promise<boolean> {
-    const res = await retryBusy(() =>
-      this.members.updateOne(
-        { ...memberKey(accountId, memberId), [`verification.${kind}.sentAt`]: claimedAt },
-        { $set: { [`verification.${kind}`]: { ...pending, attempts: 0, sentAt: claimedAt } } },
-      ),
+    const res = await this.members.updateOne(
+      { ...memberKey(accountId, memberId), [`verification.${kind}.sentAt`]: claimedAt },
+      { $set: { [`verification.${kind}`]: { ...pending, attempts: 0, sentAt: claimedAt } } },
     );
     return res.matchedCount === 1;
   }
@@ -159,17 +157,13 @@ export class MemberRepository {
     now: Date,
   ): Promise<Member | null> {
     const v = `verification.${kind}`;
-    const doc = await retryBusy(() =>
-      this.members
-        .findOneAndUpdate(
-          { ...memberKey(accountId, memberId), [`${v}.codeHash`]: pending.codeHash },
-          {
-            $set: { [`contacts.${kind}`]: { value: pending.value, verified: true }, updatedAt: now },
-            $unset: { [`${v}.codeHash`]: '', [`${v}.value`]: '', [`${v}.expiresAt`]: '', [`${v}.attempts`]: '' },
-          },
-          { returnDocument: 'after' },
-        )
-        .lean<MemberDoc>(),
+    const doc = await this.members.findOneAndUpdate(
+      { ...memberKey(accountId, memberId), [`${v}.codeHash`]: pending.codeHash },
+      {
+        $set: { [`contacts.${kind}`]: { value: pending.value, verified: true }, updatedAt: now },
+        $unset: { [`${v}.codeHash`]: '', [`${v}.value`]: '', [`${v}.expiresAt`]: '', [`${v}.attempts`]: '' },
+      },
+      { returnDocument: 'after' },
     );
     return orNull(doc);
   }
@@ -182,14 +176,10 @@ export class MemberRepository {
     contact: Contact | null,
     now: Date,
   ): Promise<Member | null> {
-    const doc = await retryBusy(() =>
-      this.members
-        .findOneAndUpdate(
-          memberKey(accountId, memberId),
-          { $set: { [`contacts.${kind}`]: contact, updatedAt: now } },
-          { returnDocument: 'after' },
-        )
-        .lean<MemberDoc>(),
+    const doc = await this.members.findOneAndUpdate(
+      memberKey(accountId, memberId),
+      { $set: { [`contacts.${kind}`]: contact, updatedAt: now } },
+      { returnDocument: 'after' },
     );
     return orNull(doc);
   }

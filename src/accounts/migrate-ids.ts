@@ -3,8 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { Collection, Document } from 'mongodb';
 import type { Model } from 'mongoose';
 import { randomUUID } from 'node:crypto';
-import { isDuplicateKey } from '../database/plain';
-import { retryBusy } from '../database/retry';
+import { collectionOf, isDuplicateKey } from '../database/collection';
 import { GROUP, GroupDoc } from './group.schema';
 import { MEMBER, MemberDoc } from './member.schema';
 import { scopedId } from './scoped-id';
@@ -16,7 +15,7 @@ type OldShape = Document & { _id: string; accountId: string };
 
 /**
  * Rewrites members and groups stored with global ids into the per-account shape (`_id` = `<account>/<id>`),
- * before Herald serves anything. There are no transactions (FerretDB), so each document moves in steps that
+ * before Herald serves anything. Without multi-document transactions, each document moves in steps that
  * are safe to repeat: the new document is inserted (an existing one wins), then the old one removed. Every
  * start runs it, so a start that stopped half-way, or documents an earlier instance wrote since, are finished.
  */
@@ -30,10 +29,10 @@ export class IdMigration implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const members = await this.migrate(this.members.collection as unknown as Collection<OldShape>, 'memberId', (c, doc) =>
+    const members = await this.migrate(collectionOf(this.members) as unknown as Collection<OldShape>, 'memberId', (c, doc) =>
       this.moveMember(c, doc),
     );
-    const groups = await this.migrate(this.groups.collection as unknown as Collection<OldShape>, 'groupId', (c, doc) =>
+    const groups = await this.migrate(collectionOf(this.groups) as unknown as Collection<OldShape>, 'groupId', (c, doc) =>
       this.moveGroup(c, doc),
     );
     if (members + groups) this.logger.log(`moved ${members} members and ${groups} receiver groups to ids scoped per account`);
@@ -58,7 +57,7 @@ export class IdMigration implements OnModuleInit {
 
   private async moveMember(collection: Collection<OldShape>, { _id, ...rest }: OldShape): Promise<void> {
     await insertUnlessPresent(collection, { ...rest, _id: scopedId(rest.accountId, _id), memberId: _id });
-    await retryBusy(() => collection.deleteOne({ _id, memberId: { $exists: false } }));
+    await collection.deleteOne({ _id, memberId: { $exists: false } });
   }
 
   /**
@@ -69,21 +68,19 @@ export class IdMigration implements OnModuleInit {
     const { _id, movingName, ...rest } = doc;
     const name = (movingName as string | undefined) ?? (rest.name as string);
     if (movingName === undefined)
-      await retryBusy(() =>
-        collection.updateOne({ _id, groupId: { $exists: false } }, { $set: { name: `(moving ${randomUUID()})`, movingName: name } }),
-      );
+      await collection.updateOne({ _id, groupId: { $exists: false } }, { $set: { name: `(moving ${randomUUID()})`, movingName: name } });
     const key = scopedId(rest.accountId, _id);
     await insertUnlessPresent(collection, { ...rest, _id: key, groupId: _id, name });
     // Another group of the account took the name meanwhile (an earlier Herald still running): keep both, told apart.
     if (!(await collection.findOne({ _id: key }, { projection: { _id: 1 } })))
-      await retryBusy(() => collection.insertOne({ ...rest, _id: key, groupId: _id, name: `${name} (${_id})` }));
-    await retryBusy(() => collection.deleteOne({ _id, groupId: { $exists: false } }));
+      await collection.insertOne({ ...rest, _id: key, groupId: _id, name: `${name} (${_id})` });
+    await collection.deleteOne({ _id, groupId: { $exists: false } });
   }
 }
 
 async function insertUnlessPresent(collection: Collection<OldShape>, doc: OldShape): Promise<void> {
   try {
-    await retryBusy(() => collection.insertOne(doc));
+    await collection.insertOne(doc);
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
   }

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { createHash, randomBytes } from 'node:crypto';
+import type { Collection } from 'mongodb';
 import type { Model } from 'mongoose';
-import { collectionOf } from '../database/plain';
-import { retryBusy } from '../database/retry';
+import { collectionOf } from '../database/collection';
 import { API_KEY, ApiKeyDoc, ApiKeyKind } from './api-key.schema';
 
 export const digestOf = (key: string): string => createHash('sha256').update(key).digest('hex');
@@ -32,11 +32,15 @@ const info = (doc: ApiKeyDoc): ApiKeyInfo => ({
 /** Service keys are platform-wide, not tenant data, so this is the one repository without an account id. */
 @Injectable()
 export class ApiKeyRepository {
-  constructor(@InjectModel(API_KEY) private readonly keys: Model<ApiKeyDoc>) {}
+  private readonly keys: Collection<ApiKeyDoc>;
+
+  constructor(@InjectModel(API_KEY) model: Model<ApiKeyDoc>) {
+    this.keys = collectionOf(model);
+  }
 
   /** The key's record, revoked or not; null for a key Herald never issued. */
   async findByKey(key: string): Promise<ApiKeyInfo | null> {
-    const doc = await collectionOf(this.keys).findOne({ _id: digestOf(key) });
+    const doc = await this.keys.findOne({ _id: digestOf(key) });
     return doc ? info(doc) : null;
   }
 
@@ -44,7 +48,7 @@ export class ApiKeyRepository {
   async create(name: string, now: Date): Promise<{ key: string; info: ApiKeyInfo }> {
     const key = generateApiKey();
     const doc = this.docFor(key, name, 'managed', now);
-    await retryBusy(() => collectionOf(this.keys).insertOne(doc));
+    await this.keys.insertOne(doc);
     return { key, info: info(doc) };
   }
 
@@ -52,51 +56,45 @@ export class ApiKeyRepository {
   async register(key: string, name: string, kind: ApiKeyKind, now: Date): Promise<ApiKeyInfo> {
     const doc = this.docFor(key, name, kind, now);
     const { _id, ...fields } = doc;
-    await retryBusy(() => collectionOf(this.keys).updateOne({ _id }, { $setOnInsert: fields }, { upsert: true }));
+    await this.keys.updateOne({ _id }, { $setOnInsert: fields }, { upsert: true });
     return (await this.findByKey(key))!;
   }
 
   async list(): Promise<ApiKeyInfo[]> {
-    const docs = await collectionOf(this.keys).find({}).sort({ createdAt: 1 }).toArray();
+    const docs = await this.keys.find({}).sort({ createdAt: 1 }).toArray();
     return docs.map(info);
   }
 
   /** Revokes an active key; 'missing' when no key has that id, 'already' when it was revoked before. */
   async revoke(keyId: string, now: Date): Promise<'revoked' | 'already' | 'missing'> {
-    const res = await retryBusy(() => collectionOf(this.keys).updateOne({ keyId, revokedAt: null }, { $set: { revokedAt: now } }));
+    const res = await this.keys.updateOne({ keyId, revokedAt: null }, { $set: { revokedAt: now } });
     if (res.modifiedCount === 1) return 'revoked';
-    return (await collectionOf(this.keys).countDocuments({ keyId })) ? 'already' : 'missing';
+    return (await this.keys.countDocuments({ keyId })) ? 'already' : 'missing';
   }
 
   /** Revokes every active bootstrap key but this one (a rotated BOOTSTRAP_API_KEY replaces the previous one); returns their ids. */
   async revokeOtherBootstrapKeys(key: string, now: Date): Promise<string[]> {
-    const others = await collectionOf(this.keys)
-      .find({ kind: 'bootstrap', revokedAt: null, _id: { $ne: digestOf(key) } })
-      .toArray();
+    const others = await this.keys.find({ kind: 'bootstrap', revokedAt: null, _id: { $ne: digestOf(key) } }).toArray();
     for (const doc of others) await this.revoke(doc.keyId, now);
     return others.map((d) => d.keyId);
   }
 
   /** Deletes the published development key however it got here; true when there was one. */
   async removeKey(key: string): Promise<boolean> {
-    const res = await retryBusy(() => collectionOf(this.keys).deleteOne({ _id: digestOf(key) }));
+    const res = await this.keys.deleteOne({ _id: digestOf(key) });
     return res.deletedCount === 1;
   }
 
   async touch(key: string, now: Date): Promise<void> {
-    await retryBusy(() => collectionOf(this.keys).updateOne({ _id: digestOf(key) }, { $set: { lastUsedAt: now } }));
+    await this.keys.updateOne({ _id: digestOf(key) }, { $set: { lastUsedAt: now } });
   }
 
   /** Records stored before keys had ids and kinds (`{ _id, name, createdAt }`) get them; a no-op once done. */
   async upgradeLegacy(): Promise<number> {
-    const legacy = await collectionOf(this.keys)
-      .find({ keyId: { $exists: false } })
-      .toArray();
+    const legacy = await this.keys.find({ keyId: { $exists: false } }).toArray();
     for (const doc of legacy) {
       const kind: ApiKeyKind = doc.name === 'development' || doc.name === 'bootstrap' ? doc.name : 'managed';
-      await retryBusy(() =>
-        collectionOf(this.keys).updateOne({ _id: doc._id }, { $set: { keyId: keyIdOf(doc._id), kind, lastUsedAt: null, revokedAt: null } }),
-      );
+      await this.keys.updateOne({ _id: doc._id }, { $set: { keyId: keyIdOf(doc._id), kind, lastUsedAt: null, revokedAt: null } });
     }
     return legacy.length;
   }

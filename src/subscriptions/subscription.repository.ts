@@ -1,7 +1,8 @@
-import { retryBusy } from '../database/retry';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
+import type { Collection } from 'mongodb';
 import type { Model } from 'mongoose';
+import { collectionOf } from '../database/collection';
 import { MESSAGE_TYPE_SPECS, MESSAGE_TYPES, MessageType } from '../lifecycle/message-types';
 import type { TypeSubscription } from '../recipients/resolve-recipients';
 import { SUBSCRIPTION, SubscriptionDoc } from './subscription.schema';
@@ -20,16 +21,20 @@ export function defaultSubscription(type: MessageType): TypeSubscription {
 
 @Injectable()
 export class SubscriptionRepository {
-  constructor(@InjectModel(SUBSCRIPTION) private readonly subscriptions: Model<SubscriptionDoc>) {}
+  private readonly subscriptions: Collection<SubscriptionDoc>;
+
+  constructor(@InjectModel(SUBSCRIPTION) private readonly model: Model<SubscriptionDoc>) {
+    this.subscriptions = collectionOf(model);
+  }
 
   /** The account's effective subscription: what it set, defaults for the rest. */
   async get(accountId: string): Promise<Subscriptions> {
-    const doc = await this.subscriptions.findOne({ _id: accountId, accountId }).lean<SubscriptionDoc>();
+    const doc = await this.model.findOne({ _id: accountId, accountId }).lean<SubscriptionDoc>();
     return Object.fromEntries(MESSAGE_TYPES.map((t) => [t, doc?.types?.[t] ?? defaultSubscription(t)])) as Subscriptions;
   }
 
   async getMany(accountIds: string[]): Promise<Map<string, Subscriptions>> {
-    const docs = await this.subscriptions.find({ _id: { $in: accountIds }, accountId: { $in: accountIds } }).lean<SubscriptionDoc[]>();
+    const docs = await this.model.find({ _id: { $in: accountIds }, accountId: { $in: accountIds } }).lean<SubscriptionDoc[]>();
     const byId = new Map(docs.map((d) => [d._id, d]));
     return new Map(
       accountIds.map((id) => [
@@ -41,12 +46,11 @@ export class SubscriptionRepository {
 
   async put(accountId: string, types: Partial<Record<MessageType, TypeSubscription>>, now: Date): Promise<void> {
     const set = Object.fromEntries(Object.entries(types).map(([t, s]) => [`types.${t}`, s]));
-    await retryBusy(() =>
-      this.subscriptions.updateOne(
-        { _id: accountId, accountId },
-        { $set: { ...set, updatedAt: now }, $setOnInsert: { accountId } },
-        { upsert: true },
-      ),
+    await this.subscriptions.updateOne(
+      { _id: accountId, accountId },
+      // A new document has its `types` even when this sets none.
+      { $set: { ...set, updatedAt: now }, $setOnInsert: { accountId, ...(Object.keys(set).length ? {} : { types: {} }) } },
+      { upsert: true },
     );
   }
 }

@@ -135,6 +135,18 @@ describe('accounts and members API', () => {
     expect(list.body.items.find((g: { id: string }) => g.id === 'night')).toMatchObject({ memberIds: ['carol'] });
   });
 
+  it('answers 409 to renaming a group to the name of another group of the account, and renames neither', async () => {
+    const create = (id: string, name: string) =>
+      t.http().post('/v1/accounts/acc-a/groups').set(creatorA()).send({ id, name, memberIds: [] }).expect(201);
+    await create('early', 'Early');
+    await create('late', 'Late');
+    const res = await t.http().patch('/v1/accounts/acc-a/groups/late').set(creatorA()).send({ name: 'Early' }).expect(409);
+    expect(res.body.message).toBe('a group named "Early" already exists');
+    const list = await t.http().get('/v1/accounts/acc-a/groups').set(creatorA()).expect(200);
+    const names = Object.fromEntries(list.body.items.map((g: { id: string; name: string }) => [g.id, g.name]));
+    expect(names).toMatchObject({ early: 'Early', late: 'Late' });
+  });
+
   it("hides another account's data from a member token", async () => {
     await t.http().get('/v1/accounts/acc-b').set(creatorA()).expect(404);
     await t.http().get('/v1/accounts/acc-b/members').set(creatorA()).expect(404);
