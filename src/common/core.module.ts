@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { Clock, WallClock } from '../common/clock';
-import { CONFIG, Config } from './config';
+import { CONFIG, Config } from '../config/config';
+import { Clock, WallClock } from './clock';
 
 /** The validated configuration and the clocks (domain time, wall time), available to every module. */
 @Global()
