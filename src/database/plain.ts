@@ -14,14 +14,3 @@ export const ALL_ACCOUNTS = Symbol('all-accounts');
 export type AccountScope = string | typeof ALL_ACCOUNTS;
 
 export const scopeFilter = (scope: AccountScope): { accountId?: string } => (scope === ALL_ACCOUNTS ? {} : { accountId: scope });
-
-/**
- * A unique index refused the write. FerretDB (the local database) answers a duplicate on insert with
- * MongoDB's 11000 but one on update (findAndModify, update) with InternalError and SQLite's message.
- */
-export const isDuplicateKey = (err: unknown): boolean =>
-  (err as { code?: number })?.code === 11000 || /UNIQUE constraint failed/.test(String((err as Error)?.message ?? ''));
-
-/** The driver collection behind a model, typed with the document's own `_id` (mongoose types it as ObjectId). */
-export const collectionOf = <T extends { _id: string }>(model: import('mongoose').Model<T>) =>
-  model.collection as unknown as import('mongodb').Collection<T>;

@@ -2,7 +2,8 @@
  * SQLite (the local FerretDB backend) lets one writer in at a time, and a transaction that must upgrade
  * its read lock while another connection writes fails at once with SQLITE_BUSY. Such a write did not
  * happen, and every write here is idempotent, so it is simply tried again after a short, jittered wait.
- * MongoDB never answers this way; the wrapper is then a no-op.
+ * MongoDB never answers this way; the wrapper is then a no-op. Repositories never call it: every write of
+ * the collection from collectionOf goes through it.
  */
 const BUSY = /SQLITE_BUSY|database is locked/;
 const MAX_TRIES = 12;
