@@ -2,12 +2,12 @@ import { join } from 'node:path';
 import { accountSubject, dedupeKey, expiryTerm, overdueTerm } from './dedupe-key';
 import { eventNotices } from './event-notices';
 import { loadPolicies, loadPolicy } from './policy-loader';
-import { accountState, lifecycleEvent, resourceState } from './testing';
+import { anAccountState, aLifecycleEvent, aResourceState } from './testing/builders';
 
 const policies = loadPolicies(join(__dirname, '../../policies'));
 const iot = policies.get('iot-enterprise')!;
 const at = '2026-11-20T12:00:00+08:00';
-const resource = resourceState({ id: 'r-1', product: 'iot-enterprise', expiresAt: new Date('2026-12-01T00:00:00+08:00') });
+const resource = aResourceState({ id: 'r-1', product: 'iot-enterprise', expiresAt: new Date('2026-12-01T00:00:00+08:00') });
 
 describe('dedupe keys', () => {
   it('are built as subject|type|term|occurrence by one function', () => {
@@ -23,10 +23,10 @@ describe('dedupe keys', () => {
 describe('eventNotices', () => {
   it('produces nothing for an event the product has no rule for', () => {
     const n = eventNotices({
-      event: lifecycleEvent('resource.usage_reported', at),
+      event: aLifecycleEvent('resource.usage_reported', at),
       before: resource,
       after: { ...resource, quota: 100, usage: 95 },
-      account: accountState(),
+      account: anAccountState(),
       policy: iot,
       now: new Date(at),
     });
@@ -36,10 +36,10 @@ describe('eventNotices', () => {
   it.each(['resource.purchased', 'resource.expiry_changed'] as const)('produces nothing for %s (the caller re-plans instead)', (type) => {
     expect(
       eventNotices({
-        event: lifecycleEvent(type, at),
+        event: aLifecycleEvent(type, at),
         before: null,
         after: resource,
-        account: accountState(),
+        account: anAccountState(),
         policy: iot,
         now: new Date(at),
       }),
@@ -47,11 +47,15 @@ describe('eventNotices', () => {
   });
 
   it('gives an account-level notice one key whichever resource of the account carries the event', () => {
-    const overdue = accountState({ balanceState: 'overdue', billDate: new Date('2026-11-20T00:00:00+08:00'), overdueSince: new Date(at) });
+    const overdue = anAccountState({
+      balanceState: 'overdue',
+      billDate: new Date('2026-11-20T00:00:00+08:00'),
+      overdueSince: new Date(at),
+    });
     const keys = ['r-1', 'r-2', 'r-3'].map(
       (id) =>
         eventNotices({
-          event: lifecycleEvent('account.overdue', at),
+          event: aLifecycleEvent('account.overdue', at),
           before: { ...resource, id },
           after: { ...resource, id },
           account: overdue,
@@ -72,10 +76,10 @@ describe('eventNotices', () => {
     });
     const run = (billingMode: 'prepaid' | 'postpaid') =>
       eventNotices({
-        event: lifecycleEvent('resource.autorenew_failed', at),
+        event: aLifecycleEvent('resource.autorenew_failed', at),
         before: resource,
         after: { ...resource, billingMode },
-        account: accountState(),
+        account: anAccountState(),
         policy,
         now: new Date(at),
       });
@@ -85,10 +89,10 @@ describe('eventNotices', () => {
 
   it('is due at the instant of processing and carries the rule id', () => {
     const [n] = eventNotices({
-      event: lifecycleEvent('resource.destroyed', at),
+      event: aLifecycleEvent('resource.destroyed', at),
       before: resource,
       after: { ...resource, status: 'destroyed' },
-      account: accountState(),
+      account: anAccountState(),
       policy: iot,
       now: new Date('2026-11-20T12:00:03+08:00'),
     });
@@ -98,13 +102,13 @@ describe('eventNotices', () => {
   });
 
   it('treats a stop reported while the account is overdue and the term is running as an arrears stop', () => {
-    const overdue = accountState({
+    const overdue = anAccountState({
       balanceState: 'overdue',
       billDate: new Date('2026-11-18T00:00:00+08:00'),
       overdueSince: new Date('2026-11-18T00:00:00+08:00'),
     });
     const [n] = eventNotices({
-      event: lifecycleEvent('resource.stopped', at),
+      event: aLifecycleEvent('resource.stopped', at),
       before: resource,
       after: { ...resource, status: 'stopped' },
       account: overdue,

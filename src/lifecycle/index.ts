@@ -7,5 +7,4 @@ export * from './compiled-policy';
 export * from './policy-loader';
 export * from './planner';
 export * from './event-notices';
-export * from './testing';
 export * from './phase';

@@ -6,7 +6,7 @@ import { MessageType } from './message-types';
 import { Phase, phaseAt } from './phase';
 import { planTimeline } from './planner';
 import { loadPolicies, loadPolicy } from './policy-loader';
-import { accountState, resourceState } from './testing';
+import { anAccountState, aResourceState } from './testing/builders';
 import { DAY_MS, HOUR_MS } from './zone-time';
 
 const shipped = loadPolicies(join(__dirname, '../../policies'));
@@ -42,7 +42,7 @@ const scenario: fc.Arbitrary<Scenario> = fc
   .map((s) => ({
     [fc.toStringMethod]: () => JSON.stringify({ ...s, policy: s.policy.product, expiresAt: new Date(s.expiresAt).toISOString() }),
     policy: s.policy,
-    resource: resourceState({
+    resource: aResourceState({
       product: s.policy.product,
       expiresAt: new Date(s.expiresAt),
       autoRenew: s.autoRenew,
@@ -51,7 +51,7 @@ const scenario: fc.Arbitrary<Scenario> = fc
       quota: s.usedPercent === undefined ? null : 1000,
       usage: s.usedPercent === undefined ? null : s.usedPercent * 10,
     }),
-    account: accountState({
+    account: anAccountState({
       customerLevel: s.level,
       balanceState: s.overdue ? 'overdue' : 'ok',
       billDate: s.overdue ? new Date(s.expiresAt + s.billOffset) : null,

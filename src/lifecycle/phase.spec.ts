@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { AccountState, ResourceState } from './lifecycle.types';
 import { phaseAt, phaseInstants, phaseOf, SINCE_ALWAYS } from './phase';
 import { loadPolicies } from './policy-loader';
-import { accountState, resourceState } from './testing';
+import { anAccountState, aResourceState } from './testing/builders';
 
 const policies = loadPolicies(join(__dirname, '../../policies'));
 const iso = (s: string | null) => (s === null ? null : new Date(s).toISOString());
@@ -11,8 +11,8 @@ type Row = [at: string, phase: string, nextPhase: string | null, nextPhaseAt: st
 
 /** The phase at each instant of a row, with the next phase and its instant. */
 function walk(product: string, r: Partial<ResourceState>, rows: Row[], a: Partial<AccountState> = {}) {
-  const resource = resourceState({ product, ...r });
-  const account = accountState(a);
+  const resource = aResourceState({ product, ...r });
+  const account = anAccountState(a);
   const got = rows.map(([at]) => {
     const p = phaseAt(resource, account, policies.get(product), new Date(at));
     return [at, p.phase, p.nextPhase, p.nextPhaseAt?.toISOString() ?? null];
@@ -163,8 +163,8 @@ describe('phase of a traffic pack (seed 000: renewal and postpaid billing "when 
 
 describe('phase instants', () => {
   it('mark phases upstream reported as reached since always, and keep each instant no later than the next', () => {
-    const r = resourceState({ product: 'tpns', expiresAt: new Date('2026-12-01T10:30:00+08:00'), status: 'destroyed' });
-    expect(phaseInstants(r, accountState(), policies.get('tpns'))).toEqual({
+    const r = aResourceState({ product: 'tpns', expiresAt: new Date('2026-12-01T10:30:00+08:00'), status: 'destroyed' });
+    expect(phaseInstants(r, anAccountState(), policies.get('tpns'))).toEqual({
       expiringAt: SINCE_ALWAYS,
       expiredAt: SINCE_ALWAYS,
       stopAt: SINCE_ALWAYS,
@@ -174,8 +174,8 @@ describe('phase instants', () => {
   });
 
   it('without a policy, count only expiresAt and upstream’s status', () => {
-    const r = resourceState({ product: null, expiresAt: new Date('2026-12-01T00:00:00Z') });
-    const instants = phaseInstants(r, accountState(), undefined);
+    const r = aResourceState({ product: null, expiresAt: new Date('2026-12-01T00:00:00Z') });
+    const instants = phaseInstants(r, anAccountState(), undefined);
     expect(instants).toEqual({
       expiringAt: new Date('2026-12-01T00:00:00Z'),
       expiredAt: new Date('2026-12-01T00:00:00Z'),

@@ -2,15 +2,15 @@ import { join } from 'node:path';
 import { eventNotices } from './event-notices';
 import { planDue, planTimeline } from './planner';
 import { loadPolicies } from './policy-loader';
-import { accountState, lifecycleEvent, resourceState } from './testing';
+import { anAccountState, aLifecycleEvent, aResourceState } from './testing/builders';
 
 const policies = loadPolicies(join(__dirname, '../../policies'));
 const tpns = policies.get('tpns')!;
 const iot = policies.get('iot-enterprise')!;
 const iso = (s: string) => new Date(s).toISOString();
 const expiresAt = new Date('2026-12-01T10:30:00+08:00');
-const resource = resourceState({ expiresAt });
-const account = accountState();
+const resource = aResourceState({ expiresAt });
+const account = anAccountState();
 const pass = (since: string, now: string, r = resource, policy = tpns) =>
   planDue({ resource: r, account, policy, since: new Date(since), now: new Date(now) });
 
@@ -78,7 +78,7 @@ describe('conditions are those of the current state', () => {
   it('a destroyed resource hears no auto-renew failure any more', () => {
     const destroyed = { ...resource, autoRenew: true, status: 'destroyed' as const };
     const n = eventNotices({
-      event: lifecycleEvent('resource.autorenew_failed', '2026-12-01T00:00:00+08:00'),
+      event: aLifecycleEvent('resource.autorenew_failed', '2026-12-01T00:00:00+08:00'),
       before: destroyed,
       after: destroyed,
       account,
@@ -96,7 +96,7 @@ describe('conditions are those of the current state', () => {
   });
 
   it('a reminder conditioned on manual renewal is not sent once auto-renew is on', () => {
-    const r = resourceState({ product: 'iot-enterprise', expiresAt, autoRenew: true });
+    const r = aResourceState({ product: 'iot-enterprise', expiresAt, autoRenew: true });
     expect(pass('2026-11-20T00:00:00+08:00', '2026-11-30T12:00:00+08:00', r, iot).due).toEqual([]);
   });
 
@@ -104,7 +104,7 @@ describe('conditions are those of the current state', () => {
     const planned = planTimeline({ resource, account, policy: tpns }).find((n) => n.type === 'service_stopped')!;
     const stopped = { ...resource, status: 'stopped' as const, stoppedAt: new Date('2026-12-08T20:00:00+08:00') };
     const [fromEvent] = eventNotices({
-      event: lifecycleEvent('resource.stopped', '2026-12-08T20:00:00+08:00', { reason: 'expiry' }),
+      event: aLifecycleEvent('resource.stopped', '2026-12-08T20:00:00+08:00', { reason: 'expiry' }),
       before: resource,
       after: stopped,
       account,
@@ -119,7 +119,7 @@ describe('conditions are those of the current state', () => {
     const planned = planTimeline({ resource, account, policy: tpns }).find((n) => n.type === 'resource_destroyed')!;
     const destroyed = { ...resource, status: 'destroyed' as const, destroyedAt: new Date('2026-12-15T00:00:00+08:00') };
     const [fromEvent] = eventNotices({
-      event: lifecycleEvent('resource.destroyed', '2026-12-15T00:00:00+08:00'),
+      event: aLifecycleEvent('resource.destroyed', '2026-12-15T00:00:00+08:00'),
       before: resource,
       after: destroyed,
       account,
@@ -130,7 +130,7 @@ describe('conditions are those of the current state', () => {
   });
 
   it('a resource without a term plans nothing from expiry rules', () => {
-    const postpaid = resourceState({ billingMode: 'postpaid', expiresAt: null });
+    const postpaid = aResourceState({ billingMode: 'postpaid', expiresAt: null });
     expect(pass('2026-01-01T00:00:00Z', '2027-01-01T00:00:00Z', postpaid)).toEqual({ due: [], nextDueAt: null });
   });
 });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { eventNotices } from './event-notices';
 import { planTimeline } from './planner';
 import { loadPolicies } from './policy-loader';
-import { accountState, lifecycleEvent, resourceState } from './testing';
+import { anAccountState, aLifecycleEvent, aResourceState } from './testing/builders';
 
 // Seeds 003/004 (Huawei KooPhone, Astro Canvas): Expired -> grace -> Frozen -> retention -> deleted, by customer level.
 const policies = loadPolicies(join(__dirname, '../../policies'));
@@ -10,10 +10,10 @@ const astro = policies.get('astro-canvas')!;
 const koophone = policies.get('koophone')!;
 const iso = (s: string) => new Date(s).toISOString();
 const expiresAt = new Date('2026-12-01T10:30:00+08:00');
-const resource = resourceState({ id: 'ac-1', product: 'astro-canvas', expiresAt });
+const resource = aResourceState({ id: 'ac-1', product: 'astro-canvas', expiresAt });
 
 const milestones = (level: string, policy = astro, r = resource) =>
-  planTimeline({ resource: r, account: accountState({ customerLevel: level }), policy })
+  planTimeline({ resource: r, account: anAccountState({ customerLevel: level }), policy })
     .filter((n) => n.type === 'service_stopped' || n.type === 'resource_destroyed')
     .map((n) => [n.type, n.dueAt.toISOString()]);
 
@@ -38,7 +38,7 @@ describe('Huawei lifecycle by customer level (seed 004)', () => {
 
   it('warns daily in the last three days of retention, at the level-specific dates', () => {
     const warnings = (level: string) =>
-      planTimeline({ resource, account: accountState({ customerLevel: level }), policy: astro })
+      planTimeline({ resource, account: anAccountState({ customerLevel: level }), policy: astro })
         .filter((n) => n.type === 'destroy_warning')
         .map((n) => n.occurrence);
     expect(warnings('V0')).toEqual(['2026-12-20', '2026-12-21', '2026-12-22']);
@@ -46,7 +46,7 @@ describe('Huawei lifecycle by customer level (seed 004)', () => {
   });
 
   it('repeats the expiry notice every third grace day, the first at the expiry instant', () => {
-    const notices = planTimeline({ resource, account: accountState({ customerLevel: 'V0' }), policy: astro }).filter(
+    const notices = planTimeline({ resource, account: anAccountState({ customerLevel: 'V0' }), policy: astro }).filter(
       (n) => n.type === 'expiry_notice',
     );
     expect(notices.map((n) => n.dueAt.toISOString())).toEqual([
@@ -63,7 +63,7 @@ describe('Huawei lifecycle by customer level (seed 004)', () => {
   });
 
   it('marks the freeze as the frozen stage', () => {
-    const stop = planTimeline({ resource, account: accountState(), policy: astro }).find((n) => n.type === 'service_stopped')!;
+    const stop = planTimeline({ resource, account: anAccountState(), policy: astro }).find((n) => n.type === 'service_stopped')!;
     expect(stop.data).toMatchObject({ stage: 'frozen', stopAt: iso('2026-12-08T10:30:00+08:00') });
   });
 });
@@ -72,10 +72,10 @@ describe('Huawei auto-renew charges (seed 004)', () => {
   const autoRenewing = { ...resource, autoRenew: true };
   const fail = (attemptLocal: string, r = autoRenewing) =>
     eventNotices({
-      event: lifecycleEvent('resource.autorenew_failed', attemptLocal, { attemptAt: attemptLocal }),
+      event: aLifecycleEvent('resource.autorenew_failed', attemptLocal, { attemptAt: attemptLocal }),
       before: r,
       after: r,
-      account: accountState(),
+      account: anAccountState(),
       policy: astro,
       now: new Date(attemptLocal),
     })[0];
@@ -103,10 +103,10 @@ describe('Huawei auto-renew charges (seed 004)', () => {
   it('confirms a successful auto-renewal keyed by the renewed term', () => {
     const renewed = { ...autoRenewing, expiresAt: new Date('2027-01-01T10:30:00+08:00') };
     const [n] = eventNotices({
-      event: lifecycleEvent('resource.renewed', '2026-11-24T03:00:00+08:00', { auto: true }),
+      event: aLifecycleEvent('resource.renewed', '2026-11-24T03:00:00+08:00', { auto: true }),
       before: autoRenewing,
       after: renewed,
-      account: accountState(),
+      account: anAccountState(),
       policy: astro,
       now: new Date('2026-11-24T03:00:01+08:00'),
     });
@@ -116,10 +116,10 @@ describe('Huawei auto-renew charges (seed 004)', () => {
 
   it('sends no success notice for a manual renewal', () => {
     const n = eventNotices({
-      event: lifecycleEvent('resource.renewed', '2026-11-24T03:00:00+08:00', { auto: false }),
+      event: aLifecycleEvent('resource.renewed', '2026-11-24T03:00:00+08:00', { auto: false }),
       before: resource,
       after: { ...resource, expiresAt: new Date('2027-01-01T10:30:00+08:00') },
-      account: accountState(),
+      account: anAccountState(),
       policy: astro,
       now: new Date('2026-11-24T03:00:01+08:00'),
     });
@@ -128,7 +128,7 @@ describe('Huawei auto-renew charges (seed 004)', () => {
 });
 
 describe('KooPhone (seed 003, lifecycle from 004)', () => {
-  const phone = resourceState({ id: 'kp-1', product: 'koophone', expiresAt });
+  const phone = aResourceState({ id: 'kp-1', product: 'koophone', expiresAt });
 
   it('follows the same level-dependent freeze and deletion as Astro Canvas', () => {
     expect(milestones('V1', koophone, phone)).toEqual([
@@ -139,7 +139,7 @@ describe('KooPhone (seed 003, lifecycle from 004)', () => {
 
   it('announces pay-per-use after expiration instead of freezing and deleting', () => {
     const ppu = { ...phone, attributes: { expiryAction: 'pay_per_use' } };
-    const timeline = planTimeline({ resource: ppu, account: accountState(), policy: koophone });
+    const timeline = planTimeline({ resource: ppu, account: anAccountState(), policy: koophone });
     expect(timeline.map((n) => [n.type, n.dueAt.toISOString(), n.ruleId])).toEqual([
       ['expiry_reminder', iso('2026-11-24T10:00:00+08:00'), 'expiry_reminder'],
       ['expiry_reminder', iso('2026-11-28T10:00:00+08:00'), 'expiry_reminder'],

@@ -2,19 +2,19 @@ import { join } from 'node:path';
 import { eventNotices, EventNoticesInput } from './event-notices';
 import { planDue, planTimeline } from './planner';
 import { loadPolicies } from './policy-loader';
-import { accountState, lifecycleEvent, resourceState } from './testing';
+import { anAccountState, aLifecycleEvent, aResourceState } from './testing/builders';
 
 // Seed 002 (Alibaba Cloud IoT Platform): stop at expiry, release T+15, auto-renew T-3/T-1/T/T+6/T+14, legacy 24 h overdue stop.
 const iot = loadPolicies(join(__dirname, '../../policies')).get('iot-enterprise')!;
 const iso = (s: string) => new Date(s).toISOString();
 const expiresAt = new Date('2026-12-01T00:00:00+08:00');
-const resource = resourceState({ id: 'iot-1', product: 'iot-enterprise', expiresAt });
-const account = accountState();
+const resource = aResourceState({ id: 'iot-1', product: 'iot-enterprise', expiresAt });
+const account = anAccountState();
 
 function failure(attemptLocal: string, over: Partial<EventNoticesInput> = {}) {
   const r = { ...resource, autoRenew: true };
   return eventNotices({
-    event: lifecycleEvent('resource.autorenew_failed', attemptLocal, { attemptAt: attemptLocal }),
+    event: aLifecycleEvent('resource.autorenew_failed', attemptLocal, { attemptAt: attemptLocal }),
     before: r,
     after: r,
     account,
@@ -69,7 +69,7 @@ describe('IoT auto-renew failures (seed 002)', () => {
   it('uses the event time when the failure carries no attemptAt', () => {
     const r = { ...resource, autoRenew: true };
     const [n] = eventNotices({
-      event: lifecycleEvent('resource.autorenew_failed', '2026-11-28T01:02:00+08:00'),
+      event: aLifecycleEvent('resource.autorenew_failed', '2026-11-28T01:02:00+08:00'),
       before: r,
       after: r,
       account,
@@ -83,7 +83,7 @@ describe('IoT auto-renew failures (seed 002)', () => {
 describe('IoT enabling auto-renew late (seed 002)', () => {
   const enable = (atLocal: string) =>
     eventNotices({
-      event: lifecycleEvent('resource.autorenew_changed', atLocal, { autoRenew: true }),
+      event: aLifecycleEvent('resource.autorenew_changed', atLocal, { autoRenew: true }),
       before: resource,
       after: { ...resource, autoRenew: true },
       account,
@@ -103,7 +103,7 @@ describe('IoT enabling auto-renew late (seed 002)', () => {
   it('says nothing when the flag did not change', () => {
     const r = { ...resource, autoRenew: true };
     const notices = eventNotices({
-      event: lifecycleEvent('resource.autorenew_changed', '2026-11-30T15:00:00+08:00'),
+      event: aLifecycleEvent('resource.autorenew_changed', '2026-11-30T15:00:00+08:00'),
       before: r,
       after: r,
       account,
@@ -116,8 +116,8 @@ describe('IoT enabling auto-renew late (seed 002)', () => {
 
 describe('IoT overdue (seed 002)', () => {
   const overdueSince = new Date('2026-05-10T14:20:00+08:00');
-  const overdue = accountState({ balanceState: 'overdue', overdueSince, billDate: new Date('2026-05-10T00:00:00+08:00') });
-  const legacy = resourceState({
+  const overdue = anAccountState({ balanceState: 'overdue', overdueSince, billDate: new Date('2026-05-10T00:00:00+08:00') });
+  const legacy = aResourceState({
     id: 'pub-1',
     product: 'iot-enterprise',
     billingMode: 'postpaid',
@@ -145,7 +145,7 @@ describe('IoT overdue (seed 002)', () => {
   it('alerts low balance at most once per account and local day', () => {
     const alert = (at: string) =>
       eventNotices({
-        event: lifecycleEvent('account.balance_low', at, { balance: 12.5 }),
+        event: aLifecycleEvent('account.balance_low', at, { balance: 12.5 }),
         before: legacy,
         after: legacy,
         account,
@@ -163,7 +163,7 @@ describe('IoT overdue (seed 002)', () => {
 
   it('tells the account service is restored after paying, within 30 minutes', () => {
     const [n] = eventNotices({
-      event: lifecycleEvent('account.paid', '2026-05-10T18:00:00+08:00'),
+      event: aLifecycleEvent('account.paid', '2026-05-10T18:00:00+08:00'),
       before: legacy,
       after: legacy,
       account,
@@ -177,7 +177,7 @@ describe('IoT overdue (seed 002)', () => {
 
   it('tells nothing on payment when the account was not overdue', () => {
     const n = eventNotices({
-      event: lifecycleEvent('account.paid', '2026-05-10T18:00:00+08:00'),
+      event: aLifecycleEvent('account.paid', '2026-05-10T18:00:00+08:00'),
       before: legacy,
       after: legacy,
       account,

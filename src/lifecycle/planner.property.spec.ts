@@ -5,7 +5,7 @@ import { CompiledPolicy } from './compiled-policy';
 import { AccountState, ResourceState } from './lifecycle.types';
 import { PlannedNotice, planDue, planTimeline } from './planner';
 import { loadPolicies, loadPolicy } from './policy-loader';
-import { accountState, resourceState } from './testing';
+import { anAccountState, aResourceState } from './testing/builders';
 import { DAY_MS, HOUR_MS } from './zone-time';
 
 const shipped = loadPolicies(join(__dirname, '../../policies'));
@@ -46,14 +46,14 @@ const scenario: fc.Arbitrary<Scenario> = fc
     // Counterexamples print as the generated facts, not as the compiled policy with its caches.
     [fc.toStringMethod]: () => JSON.stringify({ ...s, policy: s.policy.product, expiresAt: new Date(s.expiresAt).toISOString() }),
     policy: s.policy,
-    resource: resourceState({
+    resource: aResourceState({
       product: s.policy.product,
       expiresAt: new Date(s.expiresAt),
       autoRenew: s.autoRenew,
       status: s.status as ResourceState['status'],
       attributes: { edition: s.edition, expiryAction: s.expiryAction },
     }),
-    account: accountState({
+    account: anAccountState({
       customerLevel: s.level,
       balanceState: s.overdue ? 'overdue' : 'ok',
       billDate: s.overdue ? new Date(s.expiresAt + s.billOffset) : null,

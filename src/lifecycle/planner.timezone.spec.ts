@@ -2,14 +2,14 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { planTimeline } from './planner';
 import { loadPolicies, loadPolicy } from './policy-loader';
-import { accountState, resourceState } from './testing';
+import { anAccountState, aResourceState } from './testing/builders';
 
 const tpns = loadPolicies(join(__dirname, '../../policies')).get('tpns')!;
 const iso = (s: string) => new Date(s).toISOString();
-const account = accountState();
+const account = anAccountState();
 
 function calendar(expiresAt: string, policy = tpns) {
-  return planTimeline({ resource: resourceState({ expiresAt: new Date(expiresAt) }), account, policy });
+  return planTimeline({ resource: aResourceState({ expiresAt: new Date(expiresAt) }), account, policy });
 }
 
 function tpnsIn(timeZone: string) {

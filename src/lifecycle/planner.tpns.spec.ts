@@ -2,13 +2,13 @@ import { join } from 'node:path';
 import { eventNotices } from './event-notices';
 import { planDue, planTimeline } from './planner';
 import { loadPolicies } from './policy-loader';
-import { accountState, lifecycleEvent, resourceState } from './testing';
+import { anAccountState, aLifecycleEvent, aResourceState } from './testing/builders';
 
 // Seed 001 (Tencent Cloud TPNS): reminders T-7..T-1, notices T..T+7, stop 00:00 of T+8, destroy T+15, arrears stop.
 const tpns = loadPolicies(join(__dirname, '../../policies')).get('tpns')!;
 const iso = (s: string) => new Date(s).toISOString();
-const resource = resourceState({ id: 'res-1', expiresAt: new Date('2026-12-01T10:30:00+08:00') });
-const account = accountState();
+const resource = aResourceState({ id: 'res-1', expiresAt: new Date('2026-12-01T10:30:00+08:00') });
+const account = anAccountState();
 
 describe('TPNS calendar (seed 001)', () => {
   const timeline = planTimeline({ resource, account, policy: tpns });
@@ -74,8 +74,8 @@ describe('TPNS calendar (seed 001)', () => {
 
 describe('TPNS arrears (seed 001)', () => {
   const billDate = new Date('2026-07-10T09:00:00+08:00');
-  const overdue = accountState({ balanceState: 'overdue', billDate, overdueSince: billDate });
-  const longTerm = resourceState({ expiresAt: new Date('2027-07-01T00:00:00+08:00') });
+  const overdue = anAccountState({ balanceState: 'overdue', billDate, overdueSince: billDate });
+  const longTerm = aResourceState({ expiresAt: new Date('2027-07-01T00:00:00+08:00') });
 
   it('stops service at 00:00 of bill day + 7 (arrears over 7 days, bill day counted as day 1)', () => {
     const before = planDue({
@@ -101,7 +101,7 @@ describe('TPNS arrears (seed 001)', () => {
   });
 
   it('plans no arrears stop once the account has paid', () => {
-    const paid = accountState({ balanceState: 'ok', billDate: null, overdueSince: null });
+    const paid = anAccountState({ balanceState: 'ok', billDate: null, overdueSince: null });
     const timeline = planTimeline({ resource: longTerm, account: paid, policy: tpns, from: billDate });
     expect(timeline.filter((n) => n.term.startsWith('overdue:'))).toEqual([]);
   });
@@ -112,7 +112,7 @@ describe('TPNS arrears (seed 001)', () => {
     )!;
     const stopped = { ...longTerm, status: 'stopped' as const, stoppedAt: new Date('2026-07-16T20:00:00+08:00') };
     const [fromEvent] = eventNotices({
-      event: lifecycleEvent('resource.stopped', '2026-07-16T20:00:00+08:00'),
+      event: aLifecycleEvent('resource.stopped', '2026-07-16T20:00:00+08:00'),
       before: longTerm,
       after: stopped,
       account: overdue,
@@ -124,7 +124,7 @@ describe('TPNS arrears (seed 001)', () => {
 
   it('announces the arrears once per bill date at the account level', () => {
     const notices = eventNotices({
-      event: lifecycleEvent('account.overdue', '2026-07-10T09:05:00+08:00', { billDate: billDate.toISOString() }),
+      event: aLifecycleEvent('account.overdue', '2026-07-10T09:05:00+08:00', { billDate: billDate.toISOString() }),
       before: longTerm,
       after: longTerm,
       account: overdue,
@@ -138,10 +138,10 @@ describe('TPNS arrears (seed 001)', () => {
   it('restores service after payment for a resource stopped for arrears', () => {
     const stopped = { ...longTerm, status: 'stopped' as const, stoppedAt: new Date('2026-07-17T00:00:00+08:00') };
     const notices = eventNotices({
-      event: lifecycleEvent('account.paid', '2026-07-18T12:00:00+08:00'),
+      event: aLifecycleEvent('account.paid', '2026-07-18T12:00:00+08:00'),
       before: stopped,
       after: { ...stopped, status: 'running', stoppedAt: null },
-      account: accountState(),
+      account: anAccountState(),
       accountBefore: overdue,
       policy: tpns,
       now: new Date('2026-07-18T12:00:00+08:00'),
@@ -153,7 +153,7 @@ describe('TPNS arrears (seed 001)', () => {
 describe('TPNS auto-renew (seed 001)', () => {
   it('names no further attempt when the single attempt on T fails', () => {
     const [n] = eventNotices({
-      event: lifecycleEvent('resource.autorenew_failed', '2026-12-01T00:00:00+08:00'),
+      event: aLifecycleEvent('resource.autorenew_failed', '2026-12-01T00:00:00+08:00'),
       before: { ...resource, autoRenew: true },
       after: { ...resource, autoRenew: true },
       account,

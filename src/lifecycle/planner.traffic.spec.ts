@@ -3,14 +3,14 @@ import { eventNotices } from './event-notices';
 import { ResourceState } from './lifecycle.types';
 import { PlannedNotice, planTimeline } from './planner';
 import { loadPolicies } from './policy-loader';
-import { accountState, lifecycleEvent, resourceState } from './testing';
+import { anAccountState, aLifecycleEvent, aResourceState } from './testing/builders';
 
 // Seed 000 (Tencent Cloud traffic packs): renew on expiry or exhaustion, notify near expiry / run-out, postpaid fallback.
 const traffic = loadPolicies(join(__dirname, '../../policies')).get('traffic-pack')!;
 const iso = (s: string) => new Date(s).toISOString();
 const expiresAt = new Date('2026-12-01T00:00:00+08:00');
-const pack = resourceState({ id: 'tp-1', product: 'traffic-pack', expiresAt, quota: 1000, usage: 0 });
-const account = accountState();
+const pack = aResourceState({ id: 'tp-1', product: 'traffic-pack', expiresAt, quota: 1000, usage: 0 });
+const account = anAccountState();
 
 /** Feeds usage reports one by one, as the events service would, and collects the notices. */
 function report(start: ResourceState, usages: number[]): PlannedNotice[] {
@@ -21,7 +21,7 @@ function report(start: ResourceState, usages: number[]): PlannedNotice[] {
     const at = new Date(Date.parse('2026-11-10T00:00:00+08:00') + i * 3_600_000);
     out.push(
       ...eventNotices({
-        event: lifecycleEvent('resource.usage_reported', at, { usage }),
+        event: aLifecycleEvent('resource.usage_reported', at, { usage }),
         before,
         after,
         account,
@@ -69,7 +69,7 @@ describe('traffic pack usage thresholds (seed 000)', () => {
     const renewed = { ...pack, expiresAt: new Date('2027-01-01T00:00:00+08:00'), usage: 0 };
     const oldTerm = { ...pack, usage: 1000 };
     const [n] = eventNotices({
-      event: lifecycleEvent('resource.usage_reported', '2026-12-05T00:00:00+08:00'),
+      event: aLifecycleEvent('resource.usage_reported', '2026-12-05T00:00:00+08:00'),
       before: oldTerm,
       after: { ...renewed, usage: 820 },
       account,
@@ -88,7 +88,7 @@ describe('traffic pack renewal (seed 000)', () => {
   it('says traffic is now billed postpaid when auto-renew fails on insufficient balance', () => {
     const r = { ...pack, autoRenew: true };
     const [n] = eventNotices({
-      event: lifecycleEvent('resource.autorenew_failed', '2026-12-01T00:00:00+08:00', { reason: 'insufficient_balance' }),
+      event: aLifecycleEvent('resource.autorenew_failed', '2026-12-01T00:00:00+08:00', { reason: 'insufficient_balance' }),
       before: r,
       after: r,
       account,
@@ -117,7 +117,7 @@ describe('traffic pack renewal (seed 000)', () => {
   it('notifies when auto-renew is cancelled, without a late-enable warning (the product has none)', () => {
     const r = { ...pack, autoRenew: true };
     const [n] = eventNotices({
-      event: lifecycleEvent('resource.autorenew_changed', '2026-11-30T12:00:00+08:00'),
+      event: aLifecycleEvent('resource.autorenew_changed', '2026-11-30T12:00:00+08:00'),
       before: r,
       after: { ...r, autoRenew: false },
       account,

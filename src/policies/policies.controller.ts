@@ -3,10 +3,8 @@ import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Auth } from '../common/auth/auth.decorators';
 import { notFound } from '../common/errors';
-import { localIso } from '../common/time';
 import { instant, ZodPipe } from '../common/validation';
-import { accountState, planTimeline, resourceState } from '../lifecycle';
-import { PoliciesService } from './policies.service';
+import { PoliciesService, previewCalendar } from './policies.service';
 
 const previewQuery = z.object({
   expiresAt: instant.optional(),
@@ -38,11 +36,11 @@ export class PoliciesController {
     const policy = this.policies.get(product);
     if (!policy) throw notFound('policy', product);
     const calendar = q.expiresAt
-      ? planTimeline({
-          resource: resourceState({ id: 'preview', product, expiresAt: new Date(q.expiresAt), autoRenew: q.autoRenew === 'true' }),
-          account: accountState({ customerLevel: q.customerLevel ?? 'V0' }),
-          policy,
-        }).map((n) => ({ type: n.type, dueAt: n.dueAt, local: localIso(n.dueAt, policy.timeZone) }))
+      ? previewCalendar(policy, {
+          expiresAt: new Date(q.expiresAt),
+          autoRenew: q.autoRenew === 'true',
+          customerLevel: q.customerLevel ?? 'V0',
+        })
       : undefined;
     return {
       product: policy.product,

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import path from 'node:path';
 import { applyResourceEvent, emptyResource } from '../events/event-reducers';
 import type { ResourceEvent } from '../events/event.types';
-import { accountState, loadPolicies, planDue, PlannedNotice, planTimeline } from '../lifecycle';
+import { loadPolicies, planDue, PlannedNotice, planTimeline } from '../lifecycle';
+import { anAccountState } from '../lifecycle/testing/builders';
 import type { VersionedResource } from '../resources/versioned-resource';
 
 /**
@@ -65,7 +66,7 @@ interface Scenario {
 
 function simulate(s: Scenario): Run {
   const policy = policies.get(s.product)!;
-  const account = accountState();
+  const account = anAccountState();
   let version = 0;
   let now = T0;
   const event = (type: ResourceEvent['type'], data: object): ResourceEvent =>
@@ -170,19 +171,19 @@ describe('scheduling over random event sequences and passes', () => {
         const events = s.steps.filter((x) => x.kind !== 'pass');
         const last = T0 + events.reduce((sum, x) => sum + x.gapMs, 0);
         const finalState = reconstruct(s.product, s.expiresInMs, events);
-        const planned = planTimeline({ resource: finalState, account: accountState(), policy, from: new Date(last) }).filter(
+        const planned = planTimeline({ resource: finalState, account: anAccountState(), policy, from: new Date(last) }).filter(
           (n) => n.dueAt.getTime() > last && n.dueAt.getTime() <= last + horizon,
         );
         let since: Date | null = planDue({
           resource: finalState,
-          account: accountState(),
+          account: anAccountState(),
           policy,
           since: new Date(0),
           now: new Date(last),
         }).nextDueAt;
         const produced: string[] = [];
         while (since && since.getTime() <= last + horizon) {
-          const plan = planDue({ resource: finalState, account: accountState(), policy, since, now: since });
+          const plan = planDue({ resource: finalState, account: anAccountState(), policy, since, now: since });
           produced.push(...plan.due.map((n) => n.dedupeKey));
           since = plan.nextDueAt;
         }

@@ -3,7 +3,6 @@ import {
   AccountState,
   eventNotices,
   LifecycleEvent,
-  lifecycleEvent,
   loadPolicies,
   MESSAGE_TYPES,
   MessageType,
@@ -11,22 +10,22 @@ import {
   planTimeline,
   ResourceState,
 } from '../lifecycle';
-import { accountState, resourceState } from '../lifecycle/testing';
+import { aLifecycleEvent, anAccountState, aResourceState } from '../lifecycle/testing/builders';
 import { NOTICE_SAMPLES } from './sample-data';
 
 const policies = loadPolicies(path.resolve(__dirname, '../../policies')).list();
 const expiresAt = new Date('2026-12-01T10:30:00+08:00');
 const billDate = new Date('2026-11-20T00:00:00+08:00');
-const overdue = accountState({ balanceState: 'overdue', billDate, overdueSince: billDate });
+const overdue = anAccountState({ balanceState: 'overdue', billDate, overdueSince: billDate });
 
 /** What the lifecycle code puts in `data`, for every policy and a spread of states: planned timelines and event notices. */
 function producedNotices(): PlannedNotice[] {
   const out: PlannedNotice[] = [];
   for (const policy of policies) {
-    const base = resourceState({ product: policy.product, expiresAt, quota: 100, usage: 50 });
+    const base = aResourceState({ product: policy.product, expiresAt, quota: 100, usage: 50 });
     const variants: [ResourceState, AccountState][] = [
-      [base, accountState()],
-      [{ ...base, autoRenew: true }, accountState({ customerLevel: 'V3' })],
+      [base, anAccountState()],
+      [{ ...base, autoRenew: true }, anAccountState({ customerLevel: 'V3' })],
       [{ ...base, attributes: { expiryAction: 'pay_per_use', edition: 'legacy_public' } }, overdue],
     ];
     for (const [resource, account] of variants) {
@@ -45,20 +44,20 @@ function events(r: ResourceState, a: AccountState): EventCase[] {
   const at = '2026-11-28T01:00:00+08:00';
   const stopped = { ...r, status: 'stopped' as const, stoppedAt: new Date('2026-11-21T00:00:00+08:00') };
   return [
-    [lifecycleEvent('resource.autorenew_failed', at, { attemptAt: at }), r, { ...r, autoRenew: true }, a, null],
-    [lifecycleEvent('resource.renewed', at, { auto: true }), r, { ...r, expiresAt: new Date('2027-12-01T10:30:00+08:00') }, a, null],
-    [lifecycleEvent('resource.autorenew_changed', at), { ...r, autoRenew: false }, { ...r, autoRenew: true }, a, null],
-    [lifecycleEvent('resource.autorenew_changed', at), { ...r, autoRenew: true }, { ...r, autoRenew: false }, a, null],
-    [lifecycleEvent('resource.usage_reported', at), r, { ...r, usage: 85 }, a, null],
-    [lifecycleEvent('resource.usage_reported', at), r, { ...r, usage: 100, autoRenew: false }, a, null],
-    [lifecycleEvent('resource.stopped', at, { reason: 'expiry' }), r, { ...r, status: 'stopped' }, a, null],
-    [lifecycleEvent('resource.stopped', at, { reason: 'overdue' }), r, { ...r, status: 'stopped' }, overdue, null],
-    [lifecycleEvent('resource.destroyed', at), r, { ...r, status: 'destroyed' }, a, null],
-    [lifecycleEvent('account.overdue', at, { billDate: billDate.toISOString() }), r, r, overdue, a],
-    [lifecycleEvent('account.balance_low', at, { balance: 12.5, threshold: 100 }), r, r, a, null],
-    [lifecycleEvent('account.balance_low', at), r, r, a, null],
-    [lifecycleEvent('account.paid', at), stopped, { ...stopped, status: 'running' }, accountState(), overdue],
-    [lifecycleEvent('account.paid', at), r, r, accountState(), overdue],
+    [aLifecycleEvent('resource.autorenew_failed', at, { attemptAt: at }), r, { ...r, autoRenew: true }, a, null],
+    [aLifecycleEvent('resource.renewed', at, { auto: true }), r, { ...r, expiresAt: new Date('2027-12-01T10:30:00+08:00') }, a, null],
+    [aLifecycleEvent('resource.autorenew_changed', at), { ...r, autoRenew: false }, { ...r, autoRenew: true }, a, null],
+    [aLifecycleEvent('resource.autorenew_changed', at), { ...r, autoRenew: true }, { ...r, autoRenew: false }, a, null],
+    [aLifecycleEvent('resource.usage_reported', at), r, { ...r, usage: 85 }, a, null],
+    [aLifecycleEvent('resource.usage_reported', at), r, { ...r, usage: 100, autoRenew: false }, a, null],
+    [aLifecycleEvent('resource.stopped', at, { reason: 'expiry' }), r, { ...r, status: 'stopped' }, a, null],
+    [aLifecycleEvent('resource.stopped', at, { reason: 'overdue' }), r, { ...r, status: 'stopped' }, overdue, null],
+    [aLifecycleEvent('resource.destroyed', at), r, { ...r, status: 'destroyed' }, a, null],
+    [aLifecycleEvent('account.overdue', at, { billDate: billDate.toISOString() }), r, r, overdue, a],
+    [aLifecycleEvent('account.balance_low', at, { balance: 12.5, threshold: 100 }), r, r, a, null],
+    [aLifecycleEvent('account.balance_low', at), r, r, a, null],
+    [aLifecycleEvent('account.paid', at), stopped, { ...stopped, status: 'running' }, anAccountState(), overdue],
+    [aLifecycleEvent('account.paid', at), r, r, anAccountState(), overdue],
   ];
 }
 

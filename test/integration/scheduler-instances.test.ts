@@ -1,6 +1,7 @@
 import { MongoClient } from 'mongodb';
 import path from 'node:path';
-import { accountState, loadPolicies, planDue, resourceState } from '../../src/lifecycle';
+import { loadPolicies, planDue } from '../../src/lifecycle';
+import { anAccountState, aResourceState } from '../../src/lifecycle/testing/builders';
 import { SchedulerService } from '../../src/scheduler/scheduler.service';
 import { startTestApp, TestApp, testDatabaseUri } from '../support/app';
 
@@ -51,10 +52,10 @@ describe(`two scheduler instances over the same ${RESOURCES} resources`, () => {
     // What the planner says is due at the pass, resource by resource (nothing was due at purchase).
     const expected = new Set<string>();
     for (let i = 0; i < RESOURCES; i++) {
-      const resource = resourceState({ id: `res-${i}`, accountId: `acc-${i % 50}`, expiresAt: expiryOf(i) });
+      const resource = aResourceState({ id: `res-${i}`, accountId: `acc-${i % 50}`, expiresAt: expiryOf(i) });
       for (const n of planDue({
         resource,
-        account: accountState({ id: resource.accountId }),
+        account: anAccountState({ id: resource.accountId }),
         policy,
         since: new Date(PURCHASED_AT),
         now: new Date(PASS_AT),

@@ -1,7 +1,7 @@
-import { AccountState, LifecycleEvent, LifecycleEventType, ResourceState } from './lifecycle.types';
+import type { AccountState, LifecycleEvent, LifecycleEventType, ResourceState } from '../lifecycle.types';
 
-/** Builders for plain lifecycle state with sensible defaults, for specs here and in other features. */
-export function resourceState(over: Partial<ResourceState> = {}): ResourceState {
+/** Test builders: plain lifecycle state with sensible defaults, for specs and tests only (lint keeps production code out). */
+export function aResourceState(over: Partial<ResourceState> = {}): ResourceState {
   return {
     id: 'res-1',
     accountId: 'acc-1',
@@ -21,7 +21,7 @@ export function resourceState(over: Partial<ResourceState> = {}): ResourceState 
   };
 }
 
-export function accountState(over: Partial<AccountState> = {}): AccountState {
+export function anAccountState(over: Partial<AccountState> = {}): AccountState {
   return {
     id: 'acc-1',
     customerLevel: 'V0',
@@ -33,7 +33,7 @@ export function accountState(over: Partial<AccountState> = {}): AccountState {
   };
 }
 
-export function lifecycleEvent(type: LifecycleEventType, occurredAt: string | Date, data: Record<string, unknown> = {}): LifecycleEvent {
+export function aLifecycleEvent(type: LifecycleEventType, occurredAt: string | Date, data: Record<string, unknown> = {}): LifecycleEvent {
   const at = new Date(occurredAt);
   return { id: `evt-${type}-${at.getTime()}`, type, occurredAt: at, data };
 }
