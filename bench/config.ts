@@ -1,7 +1,7 @@
 /**
  * Sizes of every phase, from the environment. The defaults are the issue's figures on MongoDB; on the local
  * FerretDB, where every updated document is a SQLite transaction of its own and every filter on a field other
- * than `_id` scans the whole collection (README, "Local database limits"), they are smaller so the whole
+ * than `_id` scans the whole collection (docs/operations.md, "Local database limits"), they are smaller so the whole
  * benchmark stays within 15 minutes: rates and ratios do not depend on the count, and every figure names its
  * size. BENCH_SCALE multiplies them all (0.01 for a quick check while developing); each can also be set alone.
  */
@@ -14,7 +14,7 @@ export interface BenchConfig {
   /** Messages per timed round, and those sent before it in an untimed warm-up round (see phases/delivery.ts). */
   delivery: { inbox: number; email: number; warmUp: { inbox: number; email: number } };
   scaling: { sizes: number[]; due: number; runs: number };
-  /** Herald settings that differ from the defaults in every phase (see README, "Performance"). */
+  /** Herald settings that differ from the defaults in every phase (see docs/performance.md). */
   heraldEnv: Record<string, string>;
   phases: Set<string>;
 }
