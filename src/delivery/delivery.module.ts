@@ -9,8 +9,8 @@ import { ResourcesModule } from '../resources/resources.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { TemplatesModule } from '../templates/templates.module';
 import { ChannelsService } from './channels.service';
-import { DeliveriesController } from './deliveries.controller';
-import { DeliveryRunController } from './delivery.controller';
+import { DeliveryLogController } from './delivery-log.controller';
+import { DeliveryRunController } from './delivery-run.controller';
 import { DELIVERY, DeliverySchema } from './delivery.schema';
 import { DeliveryRepository } from './delivery.repository';
 import { DeliveryRunner } from './delivery.runner';
@@ -30,7 +30,7 @@ import { TwilioWebhookController } from './twilio-webhook.controller';
     SubscriptionsModule,
     TemplatesModule,
   ],
-  controllers: [DeliveriesController, DeliveryRunController, TwilioWebhookController],
+  controllers: [DeliveryLogController, DeliveryRunController, TwilioWebhookController],
   providers: [DeliveryRepository, ChannelsService, FanoutService, DeliveryWorker, DeliveryRunner],
   exports: [ChannelsService, DeliveryRunner, DeliveryRepository],
 })
