@@ -15,9 +15,7 @@ import { notFound } from '../common/errors';
 import { ValidationFailed } from '../common/validation';
 import { CONFIG, Config } from '../config/config';
 import { ChannelsService } from '../delivery/channels.service';
-import { errorText, type SendResult } from '../delivery/channels/channel-sender';
-import { isRejectedOAuthCode, WeChatOAuthClient } from '../delivery/channels/wechat/wechat-oauth.client';
-import { WeChatApiError } from '../delivery/channels/wechat/wechat.client';
+import { errorText, isRejectedOAuthCode, type SendResult, WeChatApiError, WeChatOAuthClient } from '../delivery/channels';
 import type { RenderedMessage } from '../templates/rendered-message';
 
 export const CODE_TTL_MS = 10 * 60_000;
