@@ -9,7 +9,7 @@ import { ResourcesModule } from '../resources/resources.module';
 import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { TemplatesModule } from '../templates/templates.module';
 import { ChannelsService } from './channels.service';
-import { DeliveryLogController } from './delivery-log.controller';
+import { DeliveriesController } from './deliveries.controller';
 import { DeliveryRunController } from './delivery-run.controller';
 import { DELIVERY, DeliverySchema } from './delivery.schema';
 import { DeliveryRepository } from './delivery.repository';
@@ -30,7 +30,7 @@ import { TwilioWebhookController } from './twilio-webhook.controller';
     SubscriptionsModule,
     TemplatesModule,
   ],
-  controllers: [DeliveryLogController, DeliveryRunController, TwilioWebhookController],
+  controllers: [DeliveriesController, DeliveryRunController, TwilioWebhookController],
   providers: [DeliveryRepository, ChannelsService, FanoutService, DeliveryWorker, DeliveryRunner],
   exports: [ChannelsService, DeliveryRunner, DeliveryRepository],
 })

@@ -22,7 +22,7 @@ const query = z.object({
 
 @ApiTags('deliveries')
 @Controller('v1/deliveries')
-export class DeliveryLogController {
+export class DeliveriesController {
   constructor(private readonly deliveries: DeliveryRepository) {}
 
   @Get()
