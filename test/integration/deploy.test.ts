@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { ENV_VARIABLES } from '../../src/config/config';
@@ -59,4 +59,70 @@ describe('README', () => {
     expect(firstScreen).toContain('npm start');
     expect(firstScreen).toContain('npm test');
   });
+
+  describe('keeps the README a front door', () => {
+    it('is at most 250 lines', () => {
+      expect(readme.trimEnd().split('\n').length).toBeLessThanOrEqual(250);
+    });
+
+    it('names every folder of src/ in its folder map', () => {
+      const folders = readdirSync(path.join(root, 'src'), { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name);
+      expect(folders.filter((name) => !readme.includes(`${name}/`))).toEqual([]);
+    });
+
+    it('carries no dated figure: no YYYY-MM-DD outside code blocks (history lives in CHANGELOG.md)', () => {
+      const dates = outsideCodeBlocks(readme).match(/\b\d{4}-\d{2}-\d{2}\b/g) ?? [];
+      expect(dates).toEqual([]);
+    });
+
+    it('has every relative link of README.md, CHANGELOG.md and docs/**/*.md resolve to a file (and heading)', () => {
+      const pages = [
+        'README.md',
+        'CHANGELOG.md',
+        ...readdirSync(path.join(root, 'docs'), { recursive: true, encoding: 'utf8' })
+          .filter((f) => f.endsWith('.md'))
+          .map((f) => path.join('docs', f)),
+      ];
+      const broken = pages.flatMap((page) => brokenLinks(page));
+      expect(broken).toEqual([]);
+    });
+  });
 });
+
+/** The text of a markdown page without its fenced code blocks. */
+function outsideCodeBlocks(markdown: string): string {
+  return markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?^\1[^\n]*$/gm, '');
+}
+
+/** GitHub's anchors of a page's headings (lower case, punctuation dropped, spaces as '-', repeats numbered). */
+function anchors(markdown: string): Set<string> {
+  const seen = new Map<string, number>();
+  const result = new Set<string>();
+  for (const [, heading] of outsideCodeBlocks(markdown).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+    const slug = heading
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
+    const n = seen.get(slug) ?? 0;
+    seen.set(slug, n + 1);
+    result.add(n ? `${slug}-${n}` : slug);
+  }
+  return result;
+}
+
+/** The relative links of a page (repository path) whose file, or heading, does not exist. */
+function brokenLinks(page: string): string[] {
+  const text = outsideCodeBlocks(read(page)).replace(/`[^`\n]*`/g, '');
+  const broken: string[] = [];
+  for (const [, target] of text.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue;
+    const [file, anchor] = target.split('#');
+    const resolved = file ? path.join(path.dirname(page), decodeURIComponent(file)) : page;
+    if (!existsSync(path.join(root, resolved))) broken.push(`${page}: ${target}`);
+    else if (anchor && resolved.endsWith('.md') && !anchors(read(resolved)).has(anchor.toLowerCase()))
+      broken.push(`${page}: ${target} (no such heading)`);
+  }
+  return broken;
+}
