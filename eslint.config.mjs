@@ -75,6 +75,15 @@ function boundaryPatterns(folder) {
       ),
       message: "This is inside another feature's sub-folder: import the sub-folder's index, or ask the feature to export it.",
     },
+    // The local server's quirks stay in the database layer: repositories write through its collection.
+    ...(folder === 'database'
+      ? []
+      : [
+          {
+            regex: '^(\\.\\./)+database/retry$',
+            message: 'Busy retries belong to src/database: write through collectionOf (database/collection).',
+          },
+        ]),
     ...(rule.pure
       ? [{ regex: '^(@nestjs/|mongoose$|mongodb$)', message: `src/${folder} is pure: no Nest, no mongoose, no database driver.` }]
       : []),

@@ -82,6 +82,10 @@ const CASES = {
       '',
     ].join('\n'),
   },
+  repositoryRetriesItself: {
+    filePath: 'src/accounts/account.repository.ts',
+    code: "import { retryBusy } from '../database/retry';\nexport const used = [retryBusy];\n",
+  },
   throughIndex: {
     filePath: 'src/preferences/bind.ts',
     code: "import { WeChatOAuthClient } from '../delivery/channels';\nexport const used = [WeChatOAuthClient];\n",
@@ -130,6 +134,10 @@ describe('lint: dependency boundaries of src/', () => {
   it("fails reaching into another feature's sub-folder, and passes its index", () => {
     expect(restricted('reachesIntoChannels')).toEqual([expect.stringContaining("inside another feature's sub-folder")]);
     expect(problems.throughIndex).toEqual([]);
+  });
+
+  it("fails a repository that retries the local server's busy writes itself", () => {
+    expect(restricted('repositoryRetriesItself')).toEqual([expect.stringContaining('Busy retries belong to src/database')]);
   });
 
   it('passes the imports a folder may make', () => {
