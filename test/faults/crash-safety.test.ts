@@ -117,10 +117,10 @@ describe('crash safety', () => {
       DELIVERY_BATCH_SIZE: '200',
       DELIVERY_BACKOFF_BASE_MS: '200',
       DELIVERY_MAX_ATTEMPTS: '20',
-      // Slow enough (about 25 s for the backlog) that ten kills and restarts all land mid-work.
-      RATE_LIMIT_EMAIL_PER_SEC: '25',
-      RATE_LIMIT_SMS_PER_SEC: '25',
-      RATE_LIMIT_WECHAT_PER_SEC: '25',
+      // Slow enough (about 40 s for the backlog) that ten kills and restarts (2–3 s each) all land mid-work.
+      RATE_LIMIT_EMAIL_PER_SEC: '15',
+      RATE_LIMIT_SMS_PER_SEC: '15',
+      RATE_LIMIT_WECHAT_PER_SEC: '15',
     };
     const steady = await startHerald('worker-a', env);
     processes.push(steady);
