@@ -26,8 +26,7 @@ export const HELPERS = {
    */
   relative(value: unknown, options: HelperOptions): string {
     const ctx = root(options);
-    const days = Math.round(instant('relative', value, options).startOf('day').diff(today(ctx), 'days').days);
-    return RELATIVE[ctx.locale](days);
+    return RELATIVE[ctx.locale](dayNumber('relative', value, options) - sendDayNumber(ctx));
   },
   /** `{{percent usedPercent}}` with a number that already counts percent points: 85.5 → "85.5%". */
   percent(value: unknown, options: HelperOptions): string {
@@ -45,18 +44,41 @@ const RELATIVE: Record<MessageContext['locale'], (days: number) => string> = {
   'en-US': (d) => (d === 0 ? 'today' : d === 1 ? 'tomorrow' : d === -1 ? 'yesterday' : d > 0 ? `in ${d} days` : `${-d} days ago`),
 };
 
-/** The start of the send day in the recipient's zone; one message asks for it again and again, so the last is kept. */
-let lastToday: { key: string; day: DateTime } | null = null;
+/**
+ * Calendar days in the recipient's zone, as day numbers (days since 1970-01-01 of the local date), by value and
+ * zone: every message asks for them, for its send instant and each date it shows, and working out a zone's offset
+ * is the costly step. An instant counts by its minute (zones' offsets are whole minutes, so a local midnight falls
+ * on a minute), which lets the send instants of a whole round share one entry. Bounded: when full it starts over.
+ */
+const dayCache = new Map<string, number>();
 
-function today({ now, timeZone }: MessageContext): DateTime {
-  if (typeof now !== 'string') throw new Error('relative: the message has no send instant (now)');
-  const key = `${now}\u0000${timeZone}`;
-  if (lastToday?.key !== key) {
-    const day = DateTime.fromISO(now, { zone: timeZone }).startOf('day');
-    if (!day.isValid) throw new Error(`relative: the send instant ${show(now)} is not an ISO date-time`);
-    lastToday = { key, day };
+const localDay = (dt: DateTime): number => Date.UTC(dt.year, dt.month - 1, dt.day) / 86_400_000;
+
+function cachedDay(key: string, compute: () => DateTime): number {
+  const known = dayCache.get(key);
+  if (known !== undefined) return known;
+  const day = localDay(compute());
+  if (dayCache.size >= FORMATTED_MAX) dayCache.clear();
+  dayCache.set(key, day);
+  return day;
+}
+
+function dayNumber(helper: string, value: unknown, options: HelperOptions): number {
+  const { timeZone } = root(options);
+  if (value instanceof Date) {
+    const minute = Math.floor(value.getTime() / 60_000) * 60_000;
+    return cachedDay(`D${minute}\u0000${timeZone}`, () => DateTime.fromMillis(minute, { zone: timeZone }));
   }
-  return lastToday.day;
+  if (typeof value === 'string') return cachedDay(`S${value}\u0000${timeZone}`, () => instant(helper, value, options));
+  return localDay(instant(helper, value, options));
+}
+
+function sendDayNumber({ now, timeZone }: MessageContext): number {
+  if (typeof now !== 'string') throw new Error('relative: the message has no send instant (now)');
+  const ms = Date.parse(now);
+  if (!Number.isFinite(ms)) throw new Error(`relative: the send instant ${show(now)} is not an ISO date-time`);
+  const minute = Math.floor(ms / 60_000) * 60_000;
+  return cachedDay(`D${minute}\u0000${timeZone}`, () => DateTime.fromMillis(minute, { zone: timeZone }));
 }
 
 const root = (options: HelperOptions): MessageContext => options.data.root as MessageContext;
