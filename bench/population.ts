@@ -12,6 +12,7 @@ import {
   loadPolicies,
   MESSAGE_TYPES,
   MINUTE_MS,
+  phaseInstants,
   planDue,
   PolicySet,
   ResourceState,
@@ -122,6 +123,8 @@ function resourceDoc(s: Synthetic, nextDueAt: Date, nowMs: number): ResourceDoc 
     rev: 1,
     nextDueAt,
     policyVersion: s.policy.version,
+    // As Herald stores a resource it planned: with its phase instants (else every pass and the start-up backfill rewrite them).
+    phases: phaseInstants(s.resource, s.account, s.policy),
     leaseUntil: null,
     leaseToken: null,
     createdAt: at,
